@@ -1,0 +1,47 @@
+/** Driving the real app in a browser page: the import path shared by the CLI, tests and benchmarks. */
+import type { BrowserContext, Page } from 'playwright-core';
+import { basename } from 'node:path';
+import type { Report } from '../src/pipeline/report/report';
+import type { AutomationStatus } from '../src/bridge/automation';
+
+export async function openApp(context: BrowserContext, url: string, query = 'automation=1&demo=0'): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => process.stderr.write(`page error: ${error.message}\n`));
+  await page.goto(`${url}/?${query}`);
+  await page.waitForFunction(() => window.__keepsake?.status().loaded === true, null, { timeout: 60_000 });
+  return page;
+}
+
+export async function status(page: Page): Promise<AutomationStatus> {
+  return page.evaluate(() => window.__keepsake!.status());
+}
+
+/** Wait until the running import (if any) finishes, logging progress now and then. */
+export async function waitForImport(page: Page, log: (line: string) => void): Promise<AutomationStatus> {
+  let lastLog = 0;
+  for (;;) {
+    const s = await status(page);
+    if (s.phase === 'done' || s.phase === 'cancelled') return s;
+    if (Date.now() - lastLog > 2000) {
+      lastLog = Date.now();
+      if (s.total) log(`import: ${s.done}/${s.total}`);
+    }
+    await page.waitForTimeout(200);
+  }
+}
+
+/** Import through one of the app's own inputs (a folder, or files), exactly as a person picking them would. */
+export async function importFiles(page: Page, files: string | string[], log: (line: string) => void, input: 'folder-input' | 'file-input' = 'folder-input'): Promise<AutomationStatus> {
+  const before = (await status(page)).jobId;
+  await page.setInputFiles(`[data-testid=${input}]`, files);
+  await page.waitForFunction((previous) => window.__keepsake!.status().jobId !== previous, before, { timeout: 120_000 });
+  return waitForImport(page, log);
+}
+
+export async function runImport(context: BrowserContext, url: string, folder: string, log: (line: string) => void): Promise<Report> {
+  const page = await openApp(context, url);
+  log(`importing ${folder}`);
+  const result = await importFiles(page, folder, log);
+  if (result.notice) log(`note: ${result.notice}`);
+  return page.evaluate((root) => window.__keepsake!.report(root), basename(folder));
+}

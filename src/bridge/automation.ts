@@ -1,0 +1,78 @@
+/**
+ * Hooks for the headless `book` command and the benchmarks, installed only with ?automation=1.
+ * They read state and build the report; they never import anything themselves — files come in
+ * through the app's real inputs, exactly as a person's would.
+ */
+import type { Library } from '../state/library.svelte';
+import { buildReport, type Report } from '../pipeline/report/report';
+import { WorkerPool, createImportWorker, poolSizeFor } from './pool';
+import type { ImportWorkerApi } from '../../workers/import.worker';
+
+export interface AutomationStatus {
+  loaded: boolean;
+  jobId: string | null;
+  phase: string;
+  done: number;
+  total: number;
+  photos: number;
+  notice?: string;
+}
+
+export interface KeepsakeAutomation {
+  status(): AutomationStatus;
+  report(root: string): Promise<Report>;
+  /** Benchmark baseline: decode every file of an <input> at full size in a pool of the import pool's size. */
+  decodeOnly(inputSelector: string): Promise<{ files: number; pixels: number; ms: number }>;
+  longTasks(): number[];
+}
+
+declare global {
+  interface Window {
+    __keepsake?: KeepsakeAutomation;
+  }
+}
+
+export function installAutomation(library: Library): void {
+  const longTasks: number[] = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+  }).observe({ type: 'longtask', buffered: true });
+
+  window.__keepsake = {
+    status: () => ({
+      loaded: library.loaded,
+      jobId: library.progress?.jobId ?? null,
+      phase: library.progress?.phase ?? 'idle',
+      done: library.progress?.done ?? 0,
+      total: library.progress?.total ?? 0,
+      photos: library.photos.length,
+      ...(library.progress?.notice ? { notice: library.progress.notice } : {}),
+    }),
+    report: async (root) =>
+      buildReport({
+        version: __APP_VERSION__,
+        root,
+        outcomes: library.outcomes,
+        photos: await library.db.getAll('photos'),
+        importMs: library.lastImportMs,
+      }),
+    decodeOnly: async (inputSelector) => {
+      const input = document.querySelector<HTMLInputElement>(inputSelector);
+      const files = Array.from(input?.files ?? []);
+      const pool = new WorkerPool<ImportWorkerApi>(createImportWorker, poolSizeFor());
+      const started = performance.now();
+      let next = 0;
+      let pixels = 0;
+      await Promise.all(Array.from({ length: pool.size }, async () => {
+        while (next < files.length) {
+          const file = files[next++]!;
+          pixels += await pool.run((api) => api.decodeOnly(file));
+        }
+      }));
+      const ms = performance.now() - started;
+      pool.terminate();
+      return { files: files.length, pixels, ms };
+    },
+    longTasks: () => [...longTasks],
+  };
+}

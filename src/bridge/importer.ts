@@ -1,0 +1,233 @@
+/**
+ * The import controller (main thread): queues files as a resumable job, feeds the worker pool,
+ * reports progress (done/total, photos/s, ETA) and supports cancel and resume-after-reload.
+ * The page only dispatches and counts; all reading, hashing, decoding and storing is in workers.
+ */
+import { RECORD_SCHEMA, type FileOutcome, type ImportJob, type KeepsakeDatabase, type QueueItem } from '../db/schema';
+import { removeOpfsEntry } from '../media/opfs';
+import { queueItems } from './stage-files';
+import type { WorkerPool } from './pool';
+import type { ImportWorkerApi } from '../../workers/import.worker';
+
+/** One file the person chose, with the path shown to them (relative to what they picked). */
+export interface ImportSource {
+  path: string;
+  file?: File;
+  handle?: FileSystemFileHandle;
+}
+
+export interface ImportProgress {
+  jobId: string;
+  phase: 'queueing' | 'importing' | 'done' | 'cancelled';
+  total: number;
+  done: number;
+  imported: number;
+  duplicates: number;
+  rejected: number;
+  photosPerSecond: number;
+  etaSeconds: number | null;
+  startedAt: number;
+  /** Something the person must know: storage full, files lost when the tab closed… */
+  notice?: string;
+}
+
+export interface ImportListener {
+  progress(progress: ImportProgress): void;
+  outcomes(outcomes: FileOutcome[]): void;
+}
+
+const STAGE_BATCH = 8;
+const QUEUE_BATCH = 500;
+const PROGRESS_INTERVAL_MS = 250;
+
+export class ImportRunner {
+  #abort = new AbortController();
+  #progress: ImportProgress;
+  #ready: number[] = [];
+  #queueingDone = false;
+  #waiters: Array<() => void> = [];
+  #lastEmit = 0;
+  #pendingOutcomes: FileOutcome[] = [];
+  #rateStart = { at: 0, done: 0 };
+
+  private constructor(
+    private readonly db: KeepsakeDatabase,
+    private readonly pool: WorkerPool<ImportWorkerApi>,
+    private readonly stager: WorkerPool<ImportWorkerApi>,
+    private readonly listener: ImportListener,
+    private readonly job: ImportJob,
+  ) {
+    const now = performance.now();
+    this.#progress = {
+      jobId: job.id, phase: 'queueing', total: job.expected, done: 0, imported: 0, duplicates: 0, rejected: 0,
+      photosPerSecond: 0, etaSeconds: null, startedAt: Date.now(),
+    };
+    this.#rateStart = { at: now, done: 0 };
+  }
+
+  static async start(db: KeepsakeDatabase, pool: WorkerPool<ImportWorkerApi>, stager: WorkerPool<ImportWorkerApi>, listener: ImportListener, sources: ImportSource[]): Promise<ImportRunner> {
+    const job: ImportJob = { schema: RECORD_SCHEMA, id: crypto.randomUUID(), kind: 'import', state: 'staging', createdAt: Date.now(), expected: sources.length, queued: 0 };
+    await db.put('jobs', job);
+    const runner = new ImportRunner(db, pool, stager, listener, job);
+    runner.#run(runner.#queueSources(sources));
+    return runner;
+  }
+
+  /** Continue a job found unfinished on start-up (the tab was closed or reloaded mid-import). */
+  static async resume(db: KeepsakeDatabase, pool: WorkerPool<ImportWorkerApi>, stager: WorkerPool<ImportWorkerApi>, listener: ImportListener, job: ImportJob): Promise<ImportRunner> {
+    const runner = new ImportRunner(db, pool, stager, listener, job);
+    const items = await db.getAll('queue', IDBKeyRange.bound([job.id, 0], [job.id, Infinity]));
+    const done = items.filter((item) => item.state === 'done');
+    for (const item of done) if (item.outcome) runner.#count(item.outcome);
+    runner.#rateStart.done = done.length;
+    runner.#ready = items.filter((item) => item.state === 'pending').map((item) => item.seq);
+    if (job.state === 'staging' && job.expected > job.queued) {
+      const lost = job.expected - job.queued;
+      runner.#progress.total = job.queued;
+      runner.#progress.notice = `${lost} file${lost === 1 ? ' was' : 's were'} not saved before the page closed. Add ${lost === 1 ? 'it' : 'them'} again to finish; anything already imported is skipped.`;
+    }
+    runner.#run(Promise.resolve());
+    return runner;
+  }
+
+  get progress(): ImportProgress {
+    return this.#progress;
+  }
+
+  cancel(): void {
+    this.#abort.abort();
+    this.#wakeAll();
+  }
+
+  async #run(queueing: Promise<void>): Promise<void> {
+    // Once every file is queued the job is 'running': a reload after that point loses nothing.
+    const queued = queueing.then(() => this.#markJob('running'));
+    queued.then(() => this.#finishQueueing(), (error: Error) => this.#finishQueueing(error.message));
+    const workers = Array.from({ length: this.pool.size }, () => this.#processLoop());
+    await Promise.all(workers);
+    await queued.catch(() => undefined);
+    if (this.#abort.signal.aborted) await this.#discardPending();
+    await this.#closeJob();
+  }
+
+  async #processLoop(): Promise<void> {
+    for (;;) {
+      if (this.#abort.signal.aborted) return;
+      const seq = this.#ready.shift();
+      if (seq === undefined) {
+        if (this.#queueingDone) return;
+        await new Promise<void>((resolve) => this.#waiters.push(resolve));
+        continue;
+      }
+      const outcome = await this.pool.run((api) => api.process(this.job.id, seq)).catch((error: Error) => this.#failed(seq, error));
+      this.#count(outcome);
+      this.#pendingOutcomes.push(outcome);
+      this.#emit();
+    }
+  }
+
+  /** An unexpected worker failure (a crash, not a bad file) marks the file and moves on. */
+  async #failed(seq: number, error: Error): Promise<FileOutcome> {
+    const item = await this.db.get('queue', [this.job.id, seq]);
+    const outcome: FileOutcome = {
+      path: item?.path ?? `#${seq}`, status: 'rejected', errorCode: 'corrupt',
+      error: `Keepsake could not read this image (${error.message}).`,
+    };
+    if (item) await this.db.put('queue', { ...item, state: 'done', outcome });
+    return outcome;
+  }
+
+  async #queueSources(sources: ImportSource[]): Promise<void> {
+    const withHandle: QueueItem[] = [];
+    const picked: Array<{ seq: number; path: string; file: File }> = [];
+    sources.forEach((source, seq) => {
+      if (source.handle) {
+        withHandle.push({ jobId: this.job.id, seq, path: source.path, size: source.file?.size ?? 0, lastModified: source.file?.lastModified ?? 0, state: 'pending', source: { kind: 'handle', handle: source.handle } });
+      } else if (source.file) {
+        picked.push({ seq, path: source.path, file: source.file });
+      }
+    });
+    for (let i = 0; i < withHandle.length; i += QUEUE_BATCH) {
+      const batch = withHandle.slice(i, i + QUEUE_BATCH);
+      await queueItems(this.db, this.job.id, batch);
+      this.#makeReady(batch.map((item) => item.seq));
+    }
+    for (let i = 0; i < picked.length && !this.#abort.signal.aborted; i += STAGE_BATCH) {
+      const batch = picked.slice(i, i + STAGE_BATCH);
+      const result = await this.stager.run((api) => api.stage(this.job.id, batch));
+      if (result === 'storage-full') throw new Error(storageFullNotice(picked.length - i));
+      this.#makeReady(batch.map((item) => item.seq));
+    }
+  }
+
+  #makeReady(seqs: number[]): void {
+    this.#ready.push(...seqs);
+    this.#wakeAll();
+  }
+
+  #finishQueueing(notice?: string): void {
+    this.#queueingDone = true;
+    this.#progress.phase = 'importing';
+    if (notice) {
+      this.#progress.notice = notice;
+      this.#progress.total = this.#progress.done + this.#ready.length;
+    }
+    this.#wakeAll();
+  }
+
+  /** Every waiting loop re-checks the queue; each exits once it is drained and queueing is over. */
+  #wakeAll(): void {
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  async #markJob(state: ImportJob['state'], finishedAt?: number): Promise<void> {
+    const job = (await this.db.get('jobs', this.job.id)) ?? this.job;
+    await this.db.put('jobs', { ...job, state, ...(finishedAt ? { finishedAt } : {}) });
+  }
+
+  #count(outcome: FileOutcome): void {
+    const p = this.#progress;
+    p.done += 1;
+    if (outcome.status === 'imported') p.imported += 1;
+    else if (outcome.status === 'duplicate') p.duplicates += 1;
+    else p.rejected += 1;
+  }
+
+  #emit(force = false): void {
+    const now = performance.now();
+    if (!force && now - this.#lastEmit < PROGRESS_INTERVAL_MS) return;
+    this.#lastEmit = now;
+    const p = this.#progress;
+    const seconds = (now - this.#rateStart.at) / 1000;
+    p.photosPerSecond = seconds > 0 ? (p.done - this.#rateStart.done) / seconds : 0;
+    p.etaSeconds = p.photosPerSecond > 0 ? (p.total - p.done) / p.photosPerSecond : null;
+    this.listener.progress({ ...p });
+    if (this.#pendingOutcomes.length) this.listener.outcomes(this.#pendingOutcomes.splice(0));
+  }
+
+  async #discardPending(): Promise<void> {
+    const pending = await this.db.getAll('queue', IDBKeyRange.bound([this.job.id, 0], [this.job.id, Infinity]));
+    const tx = this.db.transaction('queue', 'readwrite');
+    const removed = pending.filter((item) => item.state === 'pending');
+    for (const item of removed) void tx.store.delete([item.jobId, item.seq]);
+    await tx.done;
+    for (const item of removed) if (item.source?.kind === 'opfs') await removeOpfsEntry(item.source.path);
+  }
+
+  async #closeJob(): Promise<void> {
+    const cancelled = this.#abort.signal.aborted;
+    await this.#markJob(cancelled ? 'cancelled' : 'done', Date.now());
+    this.#progress.phase = cancelled ? 'cancelled' : 'done';
+    this.#emit(true);
+  }
+}
+
+function storageFullNotice(remaining: number): string {
+  return `Your browser's storage for Keepsake is full, so ${remaining} file${remaining === 1 ? '' : 's'} could not be added. Everything imported so far is safe. Free some space (or remove photos you no longer need) and add the rest again.`;
+}
+
+/** Unfinished import jobs, oldest first: resumed on start-up. */
+export async function unfinishedJobs(db: KeepsakeDatabase): Promise<ImportJob[]> {
+  const [staging, running] = await Promise.all([db.getAllFromIndex('jobs', 'byState', 'staging'), db.getAllFromIndex('jobs', 'byState', 'running')]);
+  return [...staging, ...running].sort((a, b) => a.createdAt - b.createdAt);
+}

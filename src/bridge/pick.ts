@@ -1,0 +1,82 @@
+/**
+ * Turning what the person chose (a folder, picked files, a drop) into import sources.
+ * Where the File System Access API gives handles we keep them, so originals stay in place;
+ * otherwise we get Files and the importer copies them into OPFS.
+ */
+import type { ImportSource } from './importer';
+
+/** System clutter that lives beside photos and is never worth a rejection message. */
+const IGNORED = /^(\.|thumbs\.db$|desktop\.ini$|icon\r?$)/i;
+
+export const canPickDirectoryHandle = (): boolean => typeof (window as WindowWithPicker).showDirectoryPicker === 'function';
+
+interface WindowWithPicker extends Window {
+  showDirectoryPicker?: (options?: { mode?: 'read' }) => Promise<FileSystemDirectoryHandle>;
+}
+
+/** Folder picker with handles; null when the person dismissed it. */
+export async function pickDirectory(): Promise<ImportSource[] | null> {
+  try {
+    const root = await (window as WindowWithPicker).showDirectoryPicker!({ mode: 'read' });
+    return await sourcesFromDirectory(root, root.name);
+  } catch (error) {
+    if ((error as DOMException).name === 'AbortError') return null;
+    throw error;
+  }
+}
+
+export function sourcesFromFileList(files: FileList | File[]): ImportSource[] {
+  return Array.from(files)
+    .filter((file) => !IGNORED.test(file.name))
+    .map((file) => ({ path: file.webkitRelativePath || file.name, file }));
+}
+
+async function sourcesFromDirectory(dir: FileSystemDirectoryHandle, prefix: string): Promise<ImportSource[]> {
+  const sources: ImportSource[] = [];
+  for await (const entry of (dir as unknown as { values(): AsyncIterable<FileSystemHandle> }).values()) {
+    if (IGNORED.test(entry.name)) continue;
+    const path = `${prefix}/${entry.name}`;
+    if (entry.kind === 'directory') sources.push(...(await sourcesFromDirectory(entry as FileSystemDirectoryHandle, path)));
+    else sources.push({ path, handle: entry as FileSystemFileHandle });
+  }
+  return sources.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/**
+ * Files and folders dropped on the window. Every DataTransferItem must be read synchronously
+ * inside the drop event, so the handles/entries are collected first and walked afterwards.
+ */
+export async function sourcesFromDrop(transfer: DataTransfer): Promise<ImportSource[]> {
+  const items = Array.from(transfer.items).filter((item) => item.kind === 'file');
+  const withHandles = items as Array<DataTransferItem & { getAsFileSystemHandle?: () => Promise<FileSystemHandle | null> }>;
+  if (withHandles.every((item) => typeof item.getAsFileSystemHandle === 'function')) {
+    const handles = await Promise.all(withHandles.map((item) => item.getAsFileSystemHandle!()));
+    const nested = await Promise.all(handles.map((handle) => {
+      if (!handle || IGNORED.test(handle.name)) return [];
+      if (handle.kind === 'directory') return sourcesFromDirectory(handle as FileSystemDirectoryHandle, handle.name);
+      return [{ path: handle.name, handle: handle as FileSystemFileHandle }];
+    }));
+    return nested.flat();
+  }
+  const entries = items.map((item) => item.webkitGetAsEntry()).filter((entry): entry is FileSystemEntry => entry !== null);
+  const nested = await Promise.all(entries.map((entry) => sourcesFromEntry(entry, entry.name)));
+  return nested.flat();
+}
+
+async function sourcesFromEntry(entry: FileSystemEntry, path: string): Promise<ImportSource[]> {
+  if (IGNORED.test(entry.name)) return [];
+  if (entry.isFile) {
+    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+    return [{ path, file }];
+  }
+  const reader = (entry as FileSystemDirectoryEntry).createReader();
+  const children: FileSystemEntry[] = [];
+  // readEntries returns at most ~100 entries per call: read until it returns none.
+  for (;;) {
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+    if (!batch.length) break;
+    children.push(...batch);
+  }
+  const nested = await Promise.all(children.map((child) => sourcesFromEntry(child, `${path}/${child.name}`)));
+  return nested.flat();
+}

@@ -1,0 +1,139 @@
+/**
+ * Import of one queued file, run inside an import worker: read → sniff → hash → EXIF →
+ * thumbnails → one IndexedDB transaction that stores the photo and marks the queue item done.
+ * The transaction is the commit point: a reload before it re-runs the item, after it skips it,
+ * so nothing is imported twice and nothing is lost.
+ */
+import type { RejectCode } from '../pipeline/contracts';
+import { sniffImage, rejectMessage } from '../pipeline/import/sniff';
+import { displaySize, readPhotoMeta } from '../pipeline/import/meta';
+import { localSortMs } from '../pipeline/import/time';
+import { DecodeError, makeThumbnails } from '../media/decode';
+import { readOpfsFile, removeOpfsEntry } from '../media/opfs';
+import { RECORD_SCHEMA, type FileOutcome, type KeepsakeDatabase, type PhotoRecord, type QueueItem, type ThumbRecord } from '../db/schema';
+
+export async function processQueueItem(db: KeepsakeDatabase, jobId: string, seq: number): Promise<FileOutcome> {
+  const item = await db.get('queue', [jobId, seq]);
+  if (!item) throw new Error(`queue item ${jobId}/${seq} is missing`);
+  if (item.state === 'done' && item.outcome) return item.outcome;
+
+  const file = await openSource(item);
+  if (!file) return finish(db, item, rejected(item, 'unreadable'));
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const sniffed = sniffImage(bytes, item.path);
+  if (!sniffed.ok) return finish(db, item, { path: item.path, status: 'rejected', errorCode: sniffed.code, error: sniffed.message });
+
+  const photoId = await sha256Hex(bytes);
+  const existing = await db.get('photos', photoId);
+  if (existing) return finish(db, item, duplicateOutcome(item, existing));
+
+  // Our OPFS copy has its own date; the person's file (handle) or the picked File's date is the real one.
+  const lastModified = item.source?.kind === 'handle' ? file.lastModified : item.lastModified;
+  const meta = await readPhotoMeta(bytes, sniffed.format, fileName(item.path), lastModified);
+  const display = displaySize(sniffed.storedWidth, sniffed.storedHeight, sniffed.format, meta.orientation, sniffed.heifTransform?.rotation);
+  let thumbs;
+  try {
+    thumbs = await makeThumbnails(file, bytes, sniffed, display);
+  } catch (error) {
+    if (!(error instanceof DecodeError)) throw error;
+    return finish(db, item, rejected(item, 'corrupt', error.message));
+  }
+  if (!item.source) throw new Error('a pending queue item has no source');
+  const photo: PhotoRecord = {
+    schema: RECORD_SCHEMA,
+    id: photoId,
+    paths: [item.path],
+    size: bytes.byteLength,
+    mime: sniffed.mime,
+    format: sniffed.format,
+    width: display.width,
+    height: display.height,
+    storedWidth: sniffed.storedWidth,
+    storedHeight: sniffed.storedHeight,
+    orientation: meta.orientation,
+    takenAt: meta.takenAt,
+    takenAtSource: meta.takenAtSource,
+    takenAtUtcMs: meta.takenAtUtcMs,
+    localSortMs: localSortMs(meta.takenAt, lastModified),
+    gps: meta.gps,
+    camera: meta.camera,
+    ...(meta.exifWarning ? { exifWarning: meta.exifWarning } : {}),
+    importedAt: Date.now(),
+    original: item.source,
+  };
+  return commitPhoto(db, item, photo, { photoId, ...thumbs });
+}
+
+/** Store photo + thumbnails + queue state atomically; a concurrent twin with the same bytes makes this one a duplicate. */
+async function commitPhoto(db: KeepsakeDatabase, item: QueueItem, photo: PhotoRecord, thumbs: ThumbRecord): Promise<FileOutcome> {
+  const tx = db.transaction(['photos', 'thumbs', 'queue'], 'readwrite');
+  const twin = await tx.objectStore('photos').get(photo.id);
+  let outcome: FileOutcome;
+  if (twin) {
+    outcome = duplicateOutcome(item, twin);
+    twin.paths.includes(item.path) || twin.paths.push(item.path);
+    void tx.objectStore('photos').put(twin);
+  } else {
+    outcome = { path: item.path, status: 'imported', photoId: photo.id };
+    void tx.objectStore('photos').put(photo);
+    void tx.objectStore('thumbs').put(thumbs);
+  }
+  void tx.objectStore('queue').put(doneItem(item, outcome, twin ? null : item.source));
+  await tx.done;
+  if (twin) await dropOwnCopy(item);
+  return outcome;
+}
+
+async function finish(db: KeepsakeDatabase, item: QueueItem, outcome: FileOutcome): Promise<FileOutcome> {
+  if (outcome.status === 'duplicate') {
+    const tx = db.transaction(['photos', 'queue'], 'readwrite');
+    const photo = outcome.photoId ? await tx.objectStore('photos').get(outcome.photoId) : undefined;
+    if (photo && !photo.paths.includes(item.path)) {
+      photo.paths.push(item.path);
+      void tx.objectStore('photos').put(photo);
+    }
+    void tx.objectStore('queue').put(doneItem(item, outcome, null));
+    await tx.done;
+  } else {
+    await db.put('queue', doneItem(item, outcome, null));
+  }
+  await dropOwnCopy(item);
+  return outcome;
+}
+
+function doneItem(item: QueueItem, outcome: FileOutcome, source: QueueItem['source']): QueueItem {
+  return { ...item, state: 'done', outcome, source };
+}
+
+/** Our OPFS copy of a file that did not become a photo is no longer needed. */
+async function dropOwnCopy(item: QueueItem): Promise<void> {
+  if (item.source?.kind === 'opfs') await removeOpfsEntry(item.source.path);
+}
+
+function duplicateOutcome(item: QueueItem, existing: PhotoRecord): FileOutcome {
+  return { path: item.path, status: 'duplicate', photoId: existing.id, duplicateOf: existing.paths[0] ?? item.path };
+}
+
+function rejected(item: QueueItem, code: RejectCode, detail?: string): FileOutcome {
+  return { path: item.path, status: 'rejected', errorCode: code, error: rejectMessage(code, detail) };
+}
+
+async function openSource(item: QueueItem): Promise<File | null> {
+  try {
+    if (!item.source) return null;
+    return item.source.kind === 'handle' ? await item.source.handle.getFile() : await readOpfsFile(item.source.path);
+  } catch {
+    return null;
+  }
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  let hex = '';
+  for (const byte of digest) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
+function fileName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}

@@ -1,0 +1,123 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { GpsPosition, ImageFormat, RejectCode, TakenAtSource } from '../pipeline/contracts';
+
+/** Bump when a store or index changes; add a step to the ladder in `upgrade`, never drop user data. */
+export const DB_NAME = 'keepsake';
+export const DB_VERSION = 1;
+/** Version of the record shapes written by this build (records carry it as `schema`). */
+export const RECORD_SCHEMA = 1;
+
+/** Where the original bytes live: the user's own file (File System Access API) or our OPFS copy. */
+export type OriginalSource =
+  | { kind: 'handle'; handle: FileSystemFileHandle }
+  | { kind: 'opfs'; path: string };
+
+export interface PhotoRecord {
+  schema: number;
+  /** SHA-256 of the file bytes, hex. */
+  id: string;
+  /** Every relative path these exact bytes were imported under, first one first. */
+  paths: string[];
+  size: number;
+  mime: string;
+  format: ImageFormat;
+  /** Display orientation (EXIF Orientation / HEIF irot applied). */
+  width: number;
+  height: number;
+  storedWidth: number;
+  storedHeight: number;
+  orientation: number | null;
+  takenAt: string | null;
+  takenAtSource: TakenAtSource;
+  takenAtUtcMs: number | null;
+  /** Local wall-clock time as if it were UTC, in ms: orders the timeline and groups days in the photo's own time. */
+  localSortMs: number;
+  gps: GpsPosition | null;
+  camera: { make: string | null; model: string | null } | null;
+  exifWarning?: string;
+  importedAt: number;
+  original: OriginalSource;
+}
+
+export interface ThumbRecord {
+  photoId: string;
+  /** ≈256 px on the short side, for the grid. */
+  small: Blob;
+  /** ≈1600 px on the long side, for the viewer. */
+  preview: Blob;
+}
+
+export type FileStatus = 'imported' | 'duplicate' | 'rejected';
+
+/** The outcome of one file of an import, kept for the import summary and the report. */
+export interface FileOutcome {
+  path: string;
+  status: FileStatus;
+  photoId?: string;
+  duplicateOf?: string;
+  errorCode?: RejectCode;
+  error?: string;
+}
+
+export type QueueState = 'pending' | 'done';
+
+/** One file of an import job: a unit of resumable work. */
+export interface QueueItem {
+  jobId: string;
+  seq: number;
+  path: string;
+  size: number;
+  lastModified: number;
+  state: QueueState;
+  /** Where to read the bytes: the user's file handle, or our OPFS staging copy; null once done. */
+  source: OriginalSource | null;
+  outcome?: FileOutcome;
+}
+
+export type JobState = 'staging' | 'running' | 'cancelled' | 'done';
+
+export interface ImportJob {
+  schema: number;
+  id: string;
+  kind: 'import';
+  state: JobState;
+  createdAt: number;
+  finishedAt?: number;
+  /** Files the person chose; may exceed the queued count if the tab closed while staging. */
+  expected: number;
+  /** Files safely queued (their bytes are reachable after a reload). */
+  queued: number;
+}
+
+export interface MetaRecord {
+  key: string;
+  value: unknown;
+}
+
+export interface KeepsakeDB extends DBSchema {
+  photos: { key: string; value: PhotoRecord; indexes: { byLocalTime: number } };
+  thumbs: { key: string; value: ThumbRecord };
+  jobs: { key: string; value: ImportJob; indexes: { byState: string } };
+  queue: { key: [string, number]; value: QueueItem; indexes: { byJobState: [string, string] } };
+  meta: { key: string; value: MetaRecord };
+}
+
+export type KeepsakeDatabase = IDBPDatabase<KeepsakeDB>;
+
+export function openKeepsakeDB(name = DB_NAME): Promise<KeepsakeDatabase> {
+  return openDB<KeepsakeDB>(name, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      // The version ladder: each step brings a database from the previous version to the next.
+      if (oldVersion < 1) {
+        const photos = db.createObjectStore('photos', { keyPath: 'id' });
+        photos.createIndex('byLocalTime', 'localSortMs');
+        db.createObjectStore('thumbs', { keyPath: 'photoId' });
+        const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
+        jobs.createIndex('byState', 'state');
+        const queue = db.createObjectStore('queue', { keyPath: ['jobId', 'seq'] });
+        queue.createIndex('byJobState', ['jobId', 'state']);
+        db.createObjectStore('meta', { keyPath: 'key' });
+      }
+    },
+  });
+}

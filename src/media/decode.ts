@@ -1,0 +1,98 @@
+/**
+ * Pixel decoding and thumbnail encoding (browser glue, runs in the import worker).
+ * JPEG/PNG/WebP/AVIF use the browser's own decoders; HEIC/HEIF goes through libheif (wasm),
+ * loaded only when the first HEIC arrives.
+ */
+import type { SniffedImage } from '../pipeline/contracts';
+import { fitLongEdge, fitShortEdge, PREVIEW_LONG_EDGE, SMALL_LONG_EDGE_CAP, SMALL_SHORT_EDGE, type Size } from '../pipeline/import/sizes';
+
+export interface Thumbnails {
+  small: Blob;
+  preview: Blob;
+}
+
+/** The decoder refused the pixels although the header looked right. */
+export class DecodeError extends Error {}
+
+const JPEG_QUALITY = 0.85;
+
+export async function makeThumbnails(file: Blob, bytes: Uint8Array, sniffed: SniffedImage, display: Size): Promise<Thumbnails> {
+  const previewSize = fitLongEdge(display, PREVIEW_LONG_EDGE);
+  const preview = sniffed.format === 'heic' || sniffed.format === 'heif'
+    ? await decodeHeif(bytes, previewSize)
+    : await decodeWithBrowser(file, previewSize);
+  try {
+    const smallSize = fitShortEdge(previewSize, SMALL_SHORT_EDGE, SMALL_LONG_EDGE_CAP);
+    const small = await createImageBitmap(preview, { resizeWidth: smallSize.width, resizeHeight: smallSize.height, resizeQuality: 'high' });
+    try {
+      return { preview: await encodeJpeg(preview), small: await encodeJpeg(small) };
+    } finally {
+      small.close();
+    }
+  } finally {
+    preview.close();
+  }
+}
+
+/** Decode straight to the target size; EXIF Orientation is applied by the browser ('from-image'). */
+async function decodeWithBrowser(file: Blob, size: Size): Promise<ImageBitmap> {
+  try {
+    return await createImageBitmap(file, {
+      imageOrientation: 'from-image',
+      resizeWidth: size.width,
+      resizeHeight: size.height,
+      resizeQuality: 'medium',
+    });
+  } catch (error) {
+    throw new DecodeError(`the browser could not decode the image (${(error as Error).message})`);
+  }
+}
+
+interface HeifImage {
+  get_width(): number;
+  get_height(): number;
+  display(target: { data: Uint8ClampedArray; width: number; height: number }, done: (result: unknown) => void): void;
+  free?(): void;
+}
+interface LibHeif {
+  HeifDecoder: new () => { decoder: number | null; decode(bytes: Uint8Array): HeifImage[] };
+  heif_context_free(context: number): void;
+}
+
+let libheif: Promise<LibHeif> | null = null;
+
+function loadLibheif(): Promise<LibHeif> {
+  libheif ??= import('libheif-js/libheif-wasm/libheif-bundle.mjs').then((m) => (m.default as () => LibHeif)());
+  return libheif;
+}
+
+/** libheif applies the container's irot/imir itself, so its width/height are display dimensions. */
+async function decodeHeif(bytes: Uint8Array, size: Size): Promise<ImageBitmap> {
+  const lib = await loadLibheif();
+  const decoder = new lib.HeifDecoder();
+  try {
+    const [image] = decoder.decode(bytes);
+    if (!image) throw new DecodeError('libheif found no image in the file');
+    const width = image.get_width();
+    const height = image.get_height();
+    const target = { data: new Uint8ClampedArray(width * height * 4), width, height };
+    const result = await new Promise((resolve) => image.display(target, resolve));
+    image.free?.();
+    if (!result) throw new DecodeError('libheif could not decode the image data');
+    const full = new ImageData(target.data, width, height);
+    return await createImageBitmap(full, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'medium' });
+  } finally {
+    if (decoder.decoder) lib.heif_context_free(decoder.decoder);
+  }
+}
+
+async function encodeJpeg(bitmap: ImageBitmap): Promise<Blob> {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d', { alpha: false });
+  if (!context) throw new Error('2D canvas is unavailable in this worker');
+  // Transparent PNG/WebP pixels become white rather than JPEG's black.
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, bitmap.width, bitmap.height);
+  context.drawImage(bitmap, 0, 0);
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: JPEG_QUALITY });
+}

@@ -1,0 +1,154 @@
+/**
+ * The app's library state (Svelte 5 runes). Big arrays are `$state.raw` and replaced whole, never
+ * mutated item by item, so 100,000 photos cost one reactive signal, not 100,000.
+ */
+import type { FileOutcome, KeepsakeDatabase, PhotoRecord } from '../db/schema';
+import { openKeepsakeDB } from '../db/schema';
+import { ImportRunner, unfinishedJobs, type ImportProgress, type ImportSource } from '../bridge/importer';
+import { WorkerPool, createImportWorker, poolSizeFor } from '../bridge/pool';
+import type { ImportWorkerApi } from '../../workers/import.worker';
+import { sortNewestFirst, type TimelinePhoto } from '../pipeline/library/timeline';
+
+export interface LibraryPhoto extends TimelinePhoto {
+  width: number;
+  height: number;
+}
+
+export interface StorageInfo {
+  usage: number;
+  quota: number;
+  persisted: boolean;
+}
+
+const LOAD_CHUNK = 2000;
+
+export class Library {
+  photos = $state.raw<LibraryPhoto[]>([]);
+  loaded = $state(false);
+  progress = $state.raw<ImportProgress | null>(null);
+  /** Outcomes of the current (or last) import, in arrival order. */
+  outcomes = $state.raw<FileOutcome[]>([]);
+  storage = $state.raw<StorageInfo | null>(null);
+  error = $state<string | null>(null);
+  /** Wall time of the last finished import, for the report. */
+  lastImportMs = 0;
+
+  #db!: KeepsakeDatabase;
+  #pool = new WorkerPool<ImportWorkerApi>(createImportWorker, poolSizeFor());
+  #stager = new WorkerPool<ImportWorkerApi>(createImportWorker, 1);
+  #runner: ImportRunner | null = null;
+  #known = new Set<string>();
+
+  get db(): KeepsakeDatabase {
+    return this.#db;
+  }
+
+  get importing(): boolean {
+    return this.progress?.phase === 'queueing' || this.progress?.phase === 'importing';
+  }
+
+  async init(): Promise<void> {
+    this.#db = await openKeepsakeDB();
+    await this.#loadPhotos();
+    this.loaded = true;
+    void this.refreshStorage();
+    const [job] = await unfinishedJobs(this.#db);
+    if (job) {
+      this.outcomes = (await this.#db.getAll('queue', IDBKeyRange.bound([job.id, 0], [job.id, Infinity])))
+        .flatMap((item) => (item.outcome ? [item.outcome] : []));
+      this.#runner = await ImportRunner.resume(this.#db, this.#pool, this.#stager, this.#listener(), job);
+      this.progress = { ...this.#runner.progress };
+    }
+  }
+
+  async importSources(sources: ImportSource[]): Promise<void> {
+    if (!sources.length) return;
+    if (this.importing) {
+      this.error = 'An import is already running. Wait for it to finish (or cancel it) before adding more.';
+      return;
+    }
+    this.error = null;
+    void requestPersistence();
+    this.outcomes = [];
+    this.#runner = await ImportRunner.start(this.#db, this.#pool, this.#stager, this.#listener(), sources);
+    this.progress = { ...this.#runner.progress };
+  }
+
+  cancelImport(): void {
+    this.#runner?.cancel();
+  }
+
+  async photo(id: string): Promise<PhotoRecord | undefined> {
+    return this.#db.get('photos', id);
+  }
+
+  async refreshStorage(): Promise<void> {
+    const estimate = await navigator.storage?.estimate?.();
+    const persisted = (await navigator.storage?.persisted?.()) ?? false;
+    if (estimate) this.storage = { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted };
+  }
+
+  #listener() {
+    return {
+      progress: (progress: ImportProgress) => {
+        this.progress = progress;
+        if (progress.phase === 'done' || progress.phase === 'cancelled') {
+          this.lastImportMs = Date.now() - progress.startedAt;
+          void this.refreshStorage();
+        }
+      },
+      outcomes: (outcomes: FileOutcome[]) => {
+        this.outcomes = [...this.outcomes, ...outcomes];
+        void this.#addPhotos(outcomes.flatMap((o) => (o.status === 'imported' && o.photoId ? [o.photoId] : [])));
+      },
+    };
+  }
+
+  /** Read the library in chunks by primary key so no single task holds the page for long. */
+  async #loadPhotos(): Promise<void> {
+    const all: LibraryPhoto[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const range: IDBKeyRange | null = after === null ? null : IDBKeyRange.lowerBound(after, true);
+      const chunk: PhotoRecord[] = await this.#db.getAll('photos', range, LOAD_CHUNK);
+      for (const photo of chunk) all.push(toLibraryPhoto(photo));
+      if (chunk.length < LOAD_CHUNK) break;
+      after = chunk[chunk.length - 1]!.id;
+      await yieldToPage();
+    }
+    for (const photo of all) this.#known.add(photo.id);
+    this.photos = sortNewestFirst(all);
+  }
+
+  async #addPhotos(ids: string[]): Promise<void> {
+    const fresh = ids.filter((id) => !this.#known.has(id));
+    if (!fresh.length) return;
+    for (const id of fresh) this.#known.add(id);
+    const tx = this.#db.transaction('photos');
+    const records = await Promise.all(fresh.map((id) => tx.store.get(id)));
+    const added = records.flatMap((record) => (record ? [toLibraryPhoto(record)] : []));
+    this.photos = mergeNewestFirst(this.photos, sortNewestFirst(added));
+  }
+}
+
+function toLibraryPhoto(photo: PhotoRecord): LibraryPhoto {
+  return { id: photo.id, t: photo.localSortMs, width: photo.width, height: photo.height };
+}
+
+/** Merge two newest-first lists in O(n) (the library can be large, the batch small). */
+function mergeNewestFirst(a: LibraryPhoto[], b: LibraryPhoto[]): LibraryPhoto[] {
+  const out: LibraryPhoto[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]!.t >= b[j]!.t ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
+}
+
+async function requestPersistence(): Promise<void> {
+  if (navigator.storage?.persist && !(await navigator.storage.persisted())) await navigator.storage.persist();
+}
+
+const yieldToPage = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));

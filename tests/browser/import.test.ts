@@ -1,0 +1,155 @@
+/**
+ * Import through the real UI inputs in headless Chromium with real IndexedDB and OPFS, checked
+ * against the shared corpus manifest: every valid photo with the right id, size, time and GPS;
+ * every bad file refused with its code; duplicates recognised; the library survives a reload.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type Browser } from '../../cli/browser';
+import { serveDist } from '../../cli/serve';
+import { importFiles, openApp, status } from '../../cli/drive';
+import type { Report } from '../../src/pipeline/report/report';
+import { CORPUS, expectedOutcome, expectedTakenAt, manifest } from './corpus';
+
+const quiet = (): void => undefined;
+let server: Server;
+let url: string;
+let browser: Browser;
+let page: Page;
+
+const report = (root: string): Promise<Report> => page.evaluate((r) => window.__keepsake!.report(r), root);
+
+beforeAll(async () => {
+  ({ server, url } = await serveDist());
+  browser = await launchBrowser();
+  page = await openApp(browser.context, url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe('importing the shared corpus through the folder input', () => {
+  let result: Report;
+
+  beforeAll(async () => {
+    await importFiles(page, join(CORPUS, 'photos'), quiet);
+    result = await report('photos');
+  });
+
+  it('imports every valid file under its SHA-256 id, once', () => {
+    const files = manifest().files;
+    expect(result.files).toHaveLength(files.length);
+    for (const file of files) {
+      const entry = result.files.find((f) => `photos/${f.path}` === file.path);
+      expect(entry, file.path).toMatchObject({ status: 'imported', photoId: file.sha256 });
+    }
+    expect(result.photos).toHaveLength(files.length);
+  });
+
+  it('gives display dimensions, capture times and GPS as the manifest has them', () => {
+    for (const file of manifest().files) {
+      const photo = result.photos.find((p) => p.id === file.sha256)!;
+      expect({ w: photo.width, h: photo.height }, file.path).toEqual({ w: file.width, h: file.height });
+      const takenAt = expectedTakenAt(file);
+      if (takenAt === null) expect(photo.takenAtSource, file.path).not.toBe('exif');
+      else if (takenAt !== undefined) expect(photo.takenAt, file.path).toBe(takenAt);
+      if (file.gps) {
+        expect(photo.gps, file.path).not.toBeNull();
+        expect(photo.gps!.lat, file.path).toBeCloseTo(file.gps.lat, 4);
+        expect(photo.gps!.lon, file.path).toBeCloseTo(file.gps.lon, 4);
+      }
+    }
+  });
+
+  it('shows the library grid with a thumbnail for every photo in view', async () => {
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=library-grid] img[src^="blob:"]').length >= 12);
+    const months = await page.locator('[data-testid=library-grid] h2[data-month]').count();
+    expect(months).toBeGreaterThan(0);
+  });
+
+  it('opens the viewer, moves with the arrow keys and closes with Escape', async () => {
+    await page.locator('[data-testid=library-grid] button[data-photo-id]').first().click();
+    const viewer = page.getByTestId('viewer');
+    await expect.poll(() => viewer.isVisible()).toBe(true);
+    const first = await page.getByTestId('viewer-taken').textContent();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.getByText('2 of').isVisible()).toBe(true);
+    expect(first).toBeTruthy();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => viewer.count()).toBe(0);
+  });
+
+  it('recognises the same files imported again, and the same bytes under another name', async () => {
+    const copies = mkdtempSync(join(tmpdir(), 'keepsake-copies-'));
+    const some = manifest().files.slice(0, 3);
+    some.forEach((file, i) => copyFileSync(join(CORPUS, file.path), join(copies, `renamed-${i}.jpg`)));
+    const before = (await status(page)).photos;
+    await importFiles(page, readdirSync(copies).map((name) => join(copies, name)), quiet, 'file-input');
+    const again = await report('photos');
+    expect(again.photos).toHaveLength(before);
+    for (const [i, file] of some.entries()) {
+      expect(again.files.find((f) => f.path === `renamed-${i}.jpg`)).toMatchObject({ status: 'duplicate', photoId: file.sha256, duplicateOf: file.path.replace(/^photos\//, '') });
+    }
+  });
+
+  it('keeps the library across a reload', async () => {
+    const before = (await status(page)).photos;
+    await page.reload();
+    await page.waitForFunction(() => window.__keepsake?.status().loaded === true);
+    expect((await status(page)).photos).toBe(before);
+  });
+});
+
+describe('bad input', () => {
+  it('refuses each bad file with its specific code and a sentence, and imports the rest', async () => {
+    const before = (await status(page)).photos;
+    await importFiles(page, join(CORPUS, 'bad'), quiet);
+    const result = await report('bad');
+    const bad = manifest().bad;
+    let accepted = 0;
+    for (const file of bad) {
+      const entry = result.files.find((f) => `bad/${f.path}` === file.path);
+      const expected = expectedOutcome(file.expectation);
+      if (expected === 'accept') {
+        accepted += 1;
+        expect(entry, file.path).toMatchObject({ status: 'imported', photoId: file.sha256 });
+      } else {
+        expect(entry, file.path).toMatchObject({ status: 'rejected', errorCode: expected });
+        expect(entry!.error!.length, file.path).toBeGreaterThan(20);
+      }
+    }
+    expect((await status(page)).photos).toBe(before + accepted);
+    const shown = await page.locator('[data-testid=import-problems] li[data-status=rejected]').count();
+    expect(shown).toBe(bad.length - accepted);
+  });
+});
+
+describe('an import interrupted by a reload', () => {
+  it('resumes on the next open and finishes without duplicates', async () => {
+    const fresh = await launchBrowser();
+    try {
+      const tab = await openApp(fresh.context, url);
+      const files = manifest().files;
+      await tab.setInputFiles('[data-testid=folder-input]', resolve(CORPUS, 'photos'));
+      await tab.waitForFunction(() => {
+        const s = window.__keepsake!.status();
+        return s.done >= 5 && s.phase === 'importing';
+      }, null, { timeout: 120_000 });
+      await tab.reload();
+      await tab.waitForFunction(() => window.__keepsake?.status().loaded === true);
+      await tab.waitForFunction(() => window.__keepsake!.status().phase === 'done', null, { timeout: 180_000 });
+      const result = await tab.evaluate(() => window.__keepsake!.report('photos'));
+      expect(result.photos).toHaveLength(files.length);
+      expect(new Set(result.files.map((f) => f.path)).size).toBe(result.files.length);
+      expect(result.files.filter((f) => f.status === 'imported')).toHaveLength(files.length);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

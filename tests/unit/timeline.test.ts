@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { firstRowAt, layoutTimeline, sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
+import { dayKey, localSortMs, monthKey } from '../../src/pipeline/import/time';
+
+const at = (iso: string, id: string): TimelinePhoto => ({ id, t: Date.parse(`${iso}Z`) });
+const options = { width: 1000, targetCell: 180, gap: 4, monthHeader: 56, dayHeader: 32 };
+
+describe('localSortMs', () => {
+  it('reads the wall clock, ignoring the offset, so days stay where the photo was taken', () => {
+    expect(dayKey(localSortMs('2024-10-08T23:30:00+09:00', 0))).toBe('2024-10-08');
+    expect(monthKey(localSortMs('2008-05-08T09:54:28', 0))).toBe('2008-05');
+    expect(localSortMs('2024-06-03T14:22:05.25+01:00', 0)).toBe(Date.UTC(2024, 5, 3, 14, 22, 5, 250));
+  });
+  it('falls back when there is no time', () => {
+    expect(localSortMs(null, 42)).toBe(42);
+  });
+});
+
+describe('layoutTimeline', () => {
+  const photos = sortNewestFirst([
+    at('2024-06-03T10:00:00', 'a'), at('2024-06-03T11:00:00', 'b'), at('2024-06-01T09:00:00', 'c'),
+    at('2024-05-31T23:59:59', 'd'), ...Array.from({ length: 12 }, (_, i) => at(`2023-01-0${(i % 3) + 1}T12:00:00`, `z${i}`)),
+  ]);
+  const layout = layoutTimeline(photos, options);
+
+  it('groups newest first by month then day, with counts', () => {
+    expect(layout.months.map((m) => [m.key, m.count])).toEqual([['2024-06', 3], ['2024-05', 1], ['2023-01', 12]]);
+    const days = layout.rows.filter((r) => r.kind === 'day').map((r) => (r.kind === 'day' ? `${r.key}:${r.count}` : ''));
+    expect(days).toEqual(['2024-06-03:2', '2024-06-01:1', '2024-05-31:1', '2023-01-03:4', '2023-01-02:4', '2023-01-01:4']);
+  });
+
+  it('fills rows up to the column count and stacks rows without overlap', () => {
+    expect(layout.columns).toBe(5);
+    const cells = layout.rows.filter((r) => r.kind === 'cells');
+    expect(cells.reduce((n, r) => n + r.count, 0)).toBe(photos.length);
+    for (let i = 1; i < layout.rows.length; i++) expect(layout.rows[i]!.top).toBeGreaterThanOrEqual(layout.rows[i - 1]!.top + layout.rows[i - 1]!.height);
+  });
+
+  it('finds the first visible row by binary search', () => {
+    const mid = layout.rows[5]!;
+    expect(firstRowAt(layout.rows, mid.top + 1)).toBe(5);
+    expect(firstRowAt(layout.rows, -100)).toBe(0);
+    expect(firstRowAt(layout.rows, layout.height + 10)).toBe(layout.rows.length);
+  });
+
+  it('lays out 100,000 photos', () => {
+    const many = sortNewestFirst(Array.from({ length: 100_000 }, (_, i) => ({ id: `p${i}`, t: Date.UTC(2010, 0, 1) + i * 3_600_000 })));
+    const big = layoutTimeline(many, options);
+    expect(big.rows.filter((r) => r.kind === 'cells').reduce((n, r) => n + r.count, 0)).toBe(100_000);
+    expect(big.months.reduce((n, m) => n + m.count, 0)).toBe(100_000);
+  });
+});

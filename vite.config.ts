@@ -1,0 +1,69 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Cross-origin isolation (SharedArrayBuffer for WASM threads) in dev and preview alike. */
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export default defineConfig({
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
+  plugins: [
+    svelte({ configFile: false }),
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: 'script-defer',
+      includeAssets: ['icons/*'],
+      manifest: {
+        name: 'Keepsake — private photobook studio',
+        short_name: 'Keepsake',
+        description: 'Turn your photo library into printed photobooks, privately, on your own device.',
+        theme_color: '#1f2a37',
+        background_color: '#f6f4f0',
+        display: 'standalone',
+        start_url: '/',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // The app shell (and workers, wasm) work offline after the first visit; the demo photos are
+        // fetched only when asked for, so they are not precached.
+        globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}'],
+        globIgnores: ['demo/**'],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        navigateFallback: '/index.html',
+      },
+    }),
+  ],
+  worker: { format: 'es' },
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  build: { target: 'es2022', sourcemap: true },
+  test: {
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 180_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          globalSetup: ['tests/browser/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});

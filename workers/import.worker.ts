@@ -1,0 +1,33 @@
+/** Import worker: a thin comlink adapter around staging and per-file processing. */
+import { expose } from 'comlink';
+import { openKeepsakeDB, type KeepsakeDatabase } from '../src/db/schema';
+import { processQueueItem } from '../src/bridge/process-file';
+import { stageFiles, StorageFullError, type PickedFile } from '../src/bridge/stage-files';
+
+let db: Promise<KeepsakeDatabase> | null = null;
+const database = (): Promise<KeepsakeDatabase> => (db ??= openKeepsakeDB());
+
+const api = {
+  async stage(jobId: string, picked: PickedFile[]): Promise<'ok' | 'storage-full'> {
+    try {
+      await stageFiles(await database(), jobId, picked);
+      return 'ok';
+    } catch (error) {
+      if (error instanceof StorageFullError) return 'storage-full';
+      throw error;
+    }
+  },
+  async process(jobId: string, seq: number) {
+    return processQueueItem(await database(), jobId, seq);
+  },
+  /** Benchmark baseline: a full-size browser decode of the same file, nothing else. */
+  async decodeOnly(file: File): Promise<number> {
+    const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    const pixels = bitmap.width * bitmap.height;
+    bitmap.close();
+    return pixels;
+  },
+};
+
+export type ImportWorkerApi = typeof api;
+expose(api);
