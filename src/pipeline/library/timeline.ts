@@ -16,6 +16,8 @@ export type TimelineRow =
   | { kind: 'day'; key: string; count: number; top: number; height: number }
   | { kind: 'cells'; first: number; count: number; top: number; height: number };
 
+type MonthRow = Extract<TimelineRow, { kind: 'month' }>;
+
 export interface TimelineLayout {
   rows: TimelineRow[];
   columns: number;
@@ -46,12 +48,13 @@ export function layoutTimeline(photos: readonly TimelinePhoto[], options: Layout
   const rows: TimelineRow[] = [];
   const months: TimelineLayout['months'] = [];
   let top = 0;
-  let monthRow: Extract<TimelineRow, { kind: 'month' }> | null = null;
+  let monthRow: MonthRow | undefined;
   for (const { start, end, t } of dayRuns(photos)) {
     const month = monthKey(t);
-    if (monthRow?.key !== month) {
-      monthRow = { kind: 'month', key: month, count: 0, top, height: monthHeader };
-      rows.push(monthRow);
+    if (monthRow === undefined || monthRow.key !== month) {
+      const row: MonthRow = { kind: 'month', key: month, count: 0, top, height: monthHeader };
+      monthRow = row;
+      rows.push(row);
       months.push({ key: month, count: 0, top });
       top += monthHeader;
     }

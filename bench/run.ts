@@ -1,0 +1,29 @@
+/**
+ * `npm run bench [-- <name> [--count N]]`: runs benchmarks and writes bench/results/<name>.json.
+ * Benchmarks: import.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from '../cli/serve';
+import { benchImport } from './import';
+
+const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport };
+
+async function main(): Promise<void> {
+  const [name = 'all', ...rest] = process.argv.slice(2);
+  const names = name === 'all' ? Object.keys(BENCHES) : [name];
+  for (const bench of names) {
+    const run = BENCHES[bench];
+    if (!run) throw new Error(`unknown benchmark "${bench}" (have: ${Object.keys(BENCHES).join(', ')})`);
+    const result = await run(rest);
+    const dir = join(ROOT, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${bench}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify(result, null, 2));
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`bench: ${error.message}`);
+  process.exit(1);
+});
