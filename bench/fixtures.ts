@@ -3,13 +3,16 @@
  *
  *   npx tsx bench/fixtures.ts --count 1000 [--dir bench/fixtures/import-1000] [--seed 1] [--verify]
  *
- * 16 distinct "base" pictures are made once per seed (cached in bench/fixtures/.bases/): a corpus
- * photo is cover-cropped to 4:3 (or 3:4 for portrait bases), upscaled bilinearly to 4000×3000
- * (3000×4000), given phone-sensor-like noise whose strength is tuned per base until the baseline
- * JPEG (quality 90) weighs 3.2–4.8 MB, and encoded with jpeg-js. Every output file is one of those
- * bases with its own EXIF APP1 segment spliced in after SOI (Make/Model, DateTimeOriginal +
- * OffsetTimeOriginal, pixel dimensions, ImageUniqueID, GPS on about half), so all files have unique
- * bytes and a known capture time; `.fixtures.json` in the folder lists the expected values.
+ * 16 distinct "base" pictures are made once per seed (cached in bench/fixtures/.bases/) the way a
+ * phone would write them: in headless Chromium, a corpus photo is cover-cropped to 4:3 (or 3:4 for
+ * portrait bases), upscaled to 4000×3000 (3000×4000) with the canvas's high-quality resampler,
+ * given mild sensor-like noise whose strength is tuned per base until the JPEG weighs 2.6–4.3 MB,
+ * and encoded by Chromium's own JPEG encoder (OffscreenCanvas.convertToBlob, quality 0.9): baseline,
+ * 4:2:0 chroma subsampling, like real phone photos (jpeg-js, used before, only writes 4:4:4, with
+ * twice the chroma blocks to decode). Every output file is one of those bases with its own EXIF
+ * APP1 segment spliced in after SOI (Make/Model, DateTimeOriginal + OffsetTimeOriginal, pixel
+ * dimensions, ImageUniqueID, GPS on about half), so all files have unique bytes and a known
+ * capture time; `.fixtures.json` in the folder lists the expected values.
  * Re-running with the same count and seed returns at once when the folder is complete.
  */
 import { createHash } from 'node:crypto';
@@ -18,19 +21,21 @@ import { open, rename } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
+import { chromium, type Page } from 'playwright-core';
 import { buildExifApp1, type ExifFields } from './exif-writer';
 
 /** Bump when the files change for the same count + seed (invalidates old folders). */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 /** Bump when the base pictures change (invalidates the cached bases). */
-const BASES_VERSION = 1;
+const BASES_VERSION = 2;
 const LONG_EDGE = 4000;
 const SHORT_EDGE = 3000;
 const QUALITY = 90;
 const BASE_COUNT = 16;
 const PORTRAIT_BASES = 4;
-const TARGET_MIN_BYTES = 3_200_000;
-const TARGET_MAX_BYTES = 4_800_000;
+const TARGET_MIN_BYTES = 2_600_000;
+const TARGET_MAX_BYTES = 4_300_000;
+const SYSTEM_CHROMIUM = ['/usr/bin/chromium'];
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURES_ROOT = join(REPO_ROOT, 'bench', 'fixtures');
@@ -75,6 +80,8 @@ export interface FixtureBase {
   bytes: number;
   sha256: string;
   noiseSigma: number;
+  /** What encoded it, e.g. 'Chromium 156.0.8078.79'. */
+  encoder: string;
 }
 
 export interface FixtureIndex {
@@ -103,11 +110,12 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** A stream of its own for each purpose, so changing one part does not reshuffle the others. */
-function rngFor(seed: number, purpose: string): () => number {
-  const h = createHash('sha256').update(`${seed}:${purpose}`).digest();
-  return mulberry32(h.readUInt32LE(0));
+/** A seed of its own for each purpose, so changing one part does not reshuffle the others. */
+function seedFor(seed: number, purpose: string): number {
+  return createHash('sha256').update(`${seed}:${purpose}`).digest().readUInt32LE(0);
 }
+
+const rngFor = (seed: number, purpose: string): (() => number) => mulberry32(seedFor(seed, purpose));
 
 const int = (rng: () => number, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
 const pick = <T>(rng: () => number, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
@@ -157,96 +165,124 @@ function chooseSources(): { path: string; portrait: boolean }[] {
   });
 }
 
-/** Centre crop to width:height and bilinear resample into an RGBA buffer of that size. */
-function coverResize(src: { width: number; height: number; data: Uint8Array }, width: number, height: number): Uint8Array {
-  const srcAspect = src.width / src.height;
-  const aspect = width / height;
-  let cw = src.width;
-  let ch = src.height;
-  if (srcAspect > aspect) cw = src.height * aspect;
-  else ch = src.width / aspect;
-  const cx = (src.width - cw) / 2;
-  const cy = (src.height - ch) / 2;
-  const sx = cw / width;
-  const sy = ch / height;
-  const x0s = new Int32Array(width);
-  const x1s = new Int32Array(width);
-  const fxs = new Float32Array(width);
-  for (let x = 0; x < width; x++) {
-    const fx = Math.min(Math.max(cx + (x + 0.5) * sx - 0.5, 0), src.width - 1);
-    const x0 = Math.floor(fx);
-    x0s[x] = x0 * 4;
-    x1s[x] = Math.min(x0 + 1, src.width - 1) * 4;
-    fxs[x] = fx - x0;
-  }
-  const out = new Uint8Array(width * height * 4);
-  const s = src.data;
-  const stride = src.width * 4;
-  for (let y = 0; y < height; y++) {
-    const fy = Math.min(Math.max(cy + (y + 0.5) * sy - 0.5, 0), src.height - 1);
-    const y0 = Math.floor(fy);
-    const r0 = y0 * stride;
-    const r1 = Math.min(y0 + 1, src.height - 1) * stride;
-    const wy = fy - y0;
-    let o = y * width * 4;
-    for (let x = 0; x < width; x++) {
-      const a = r0 + x0s[x]!;
-      const b = r0 + x1s[x]!;
-      const c = r1 + x0s[x]!;
-      const d = r1 + x1s[x]!;
-      const wx = fxs[x]!;
-      for (let k = 0; k < 3; k++) {
-        const top = s[a + k]! + (s[b + k]! - s[a + k]!) * wx;
-        const bottom = s[c + k]! + (s[d + k]! - s[c + k]!) * wx;
-        out[o + k] = top + (bottom - top) * wy + 0.5;
-      }
-      out[o + 3] = 255;
-      o += 4;
-    }
-  }
-  return out;
-}
-
-/** 64 Ki standard-normal samples (Box–Muller), looked up by random 16-bit indices per pixel. */
-function normalTable(rng: () => number): Float32Array {
-  const table = new Float32Array(65536);
-  for (let i = 0; i < table.length; i += 2) {
-    const u = 1 - rng();
-    const v = rng();
-    const r = Math.sqrt(-2 * Math.log(u));
-    table[i] = r * Math.cos(2 * Math.PI * v);
-    table[i + 1] = r * Math.sin(2 * Math.PI * v);
-  }
-  return table;
-}
-
 /**
- * Phone-sensor-like noise: a luminance component, stronger in the shadows (shot noise after the
- * tone curve), plus weaker independent chroma noise per channel. Same seed → same noise pattern,
- * so only `sigma` changes between the calibration encodes.
+ * Runs in the page (plain JS, so no bundler helpers leak into it). `load` cover-crops a corpus photo
+ * to width:height and upscales it onto an OffscreenCanvas with Chromium's high-quality resampler;
+ * `encode` adds phone-sensor-like noise to a copy of those pixels and has Chromium's own JPEG
+ * encoder (libjpeg-turbo via Skia: baseline, 4:2:0, optimised Huffman tables) write it.
+ *
+ * The noise: a luminance component, stronger in the shadows (shot noise after the tone curve),
+ * plus weaker independent chroma noise per channel, drawn from a seeded table of 64 Ki standard
+ * normal samples (Box–Muller) looked up by random 16-bit indices per pixel. Same seed → same noise
+ * pattern, so only `sigma` changes between the calibration encodes.
  */
-function addNoise(clean: Uint8Array, sigma: number, seed: number, table: Float32Array): Uint8Array {
-  const out = new Uint8Array(clean.length);
-  const rng = mulberry32(seed);
-  const chroma = sigma * 0.45;
-  for (let i = 0; i < clean.length; i += 4) {
-    const r = clean[i]!;
-    const g = clean[i + 1]!;
-    const b = clean[i + 2]!;
-    const luma = (r * 77 + g * 150 + b * 29) >> 8;
-    const n1 = (rng() * 4294967296) >>> 0;
-    const n2 = (rng() * 4294967296) >>> 0;
-    const lum = table[n1 & 0xffff]! * sigma * (1.35 - luma / 340);
-    const vr = r + lum + table[n1 >>> 16]! * chroma + 0.5;
-    const vg = g + lum + table[n2 & 0xffff]! * chroma + 0.5;
-    const vb = b + lum + table[n2 >>> 16]! * chroma + 0.5;
-    // Uint8Array assignment wraps out-of-range values (and truncates), so clamp first.
-    out[i] = vr < 0 ? 0 : vr > 255 ? 255 : vr;
-    out[i + 1] = vg < 0 ? 0 : vg > 255 ? 255 : vg;
-    out[i + 2] = vb < 0 ? 0 : vb > 255 ? 255 : vb;
-    out[i + 3] = 255;
+const PAGE_SCRIPT = String.raw`(() => {
+  function mulberry32(seed) {
+    let a = seed >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
   }
-  return out;
+  function normalTable(rng) {
+    const table = new Float32Array(65536);
+    for (let i = 0; i < table.length; i += 2) {
+      const u = 1 - rng();
+      const v = rng();
+      const r = Math.sqrt(-2 * Math.log(u));
+      table[i] = r * Math.cos(2 * Math.PI * v);
+      table[i + 1] = r * Math.sin(2 * Math.PI * v);
+    }
+    return table;
+  }
+  function fromBase64(s) {
+    const bin = atob(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  function toBase64(bytes) {
+    let s = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(s);
+  }
+  let state = null;
+  globalThis.__keepsakeFixtures = {
+    async load({ source, width, height, tableSeed }) {
+      const bitmap = await createImageBitmap(new Blob([fromBase64(source)], { type: 'image/jpeg' }));
+      const sourceWidth = bitmap.width;
+      const sourceHeight = bitmap.height;
+      // Centre crop to width:height.
+      let cw = sourceWidth;
+      let ch = sourceHeight;
+      if (sourceWidth / sourceHeight > width / height) cw = sourceHeight * (width / height);
+      else ch = sourceWidth / (width / height);
+      const canvas = new OffscreenCanvas(width, height);
+      const ctx = canvas.getContext('2d', { alpha: false, willReadFrequently: true });
+      ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(bitmap, (sourceWidth - cw) / 2, (sourceHeight - ch) / 2, cw, ch, 0, 0, width, height);
+      bitmap.close();
+      const clean = ctx.getImageData(0, 0, width, height);
+      state = { canvas, ctx, clean, noisy: new ImageData(width, height), table: normalTable(mulberry32(tableSeed)) };
+      return { sourceWidth, sourceHeight };
+    },
+    async encode({ sigma, noiseSeed, quality }) {
+      const { canvas, ctx, clean, noisy, table } = state;
+      const src = clean.data;
+      const out = noisy.data;
+      const rng = mulberry32(noiseSeed);
+      const chroma = sigma * 0.45;
+      for (let i = 0; i < src.length; i += 4) {
+        const r = src[i];
+        const g = src[i + 1];
+        const b = src[i + 2];
+        const luma = (r * 77 + g * 150 + b * 29) >> 8;
+        const n1 = (rng() * 4294967296) >>> 0;
+        const n2 = (rng() * 4294967296) >>> 0;
+        const lum = table[n1 & 0xffff] * sigma * (1.35 - luma / 340);
+        // ImageData is a Uint8ClampedArray: it clamps and rounds on assignment.
+        out[i] = r + lum + table[n1 >>> 16] * chroma;
+        out[i + 1] = g + lum + table[n2 & 0xffff] * chroma;
+        out[i + 2] = b + lum + table[n2 >>> 16] * chroma;
+        out[i + 3] = 255;
+      }
+      ctx.putImageData(noisy, 0, 0);
+      const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality });
+      return toBase64(new Uint8Array(await blob.arrayBuffer()));
+    },
+    unload() {
+      state = null;
+    },
+  };
+})();`;
+
+interface PageApi {
+  load(args: { source: string; width: number; height: number; tableSeed: number }): Promise<{ sourceWidth: number; sourceHeight: number }>;
+  encode(args: { sigma: number; noiseSeed: number; quality: number }): Promise<string>;
+  unload(): void;
+}
+type PageGlobal = { __keepsakeFixtures: PageApi };
+
+/** Headless Chromium with the page script loaded; Debian's /usr/bin/chromium when present. */
+async function openEncoder(): Promise<{ page: Page; version: string; close(): Promise<void> }> {
+  const executablePath = SYSTEM_CHROMIUM.find((path) => existsSync(path));
+  const browser = await chromium.launch({
+    headless: true,
+    ...(executablePath ? { executablePath } : {}),
+    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-background-networking', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.evaluate(PAGE_SCRIPT);
+    return { page, version: `Chromium ${browser.version()}`, close: () => browser.close() };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
 }
 
 /** Removes APP0 JFIF and APP1 Exif segments (a phone JPEG starts SOI, APP1 Exif, …). */
@@ -276,7 +312,7 @@ function sha256(...parts: Uint8Array[]): string {
   return h.digest('hex');
 }
 
-/** Loads the cached bases for this seed, or makes them (a minute or two; done once per seed). */
+/** Loads the cached bases for this seed, or makes them (a minute or so; done once per seed). */
 async function ensureBases(seed: number, log: (s: string) => void): Promise<{ bases: FixtureBase[]; bytes: Uint8Array[] }> {
   const dir = basesDir(seed);
   const indexPath = join(dir, 'bases.json');
@@ -289,39 +325,51 @@ async function ensureBases(seed: number, log: (s: string) => void): Promise<{ ba
   mkdirSync(dir, { recursive: true });
   const sources = chooseSources();
   const sizeRng = rngFor(seed, 'base-sizes');
-  const table = normalTable(rngFor(seed, 'normal-table'));
+  const tableSeed = seedFor(seed, 'normal-table');
   const bases: FixtureBase[] = [];
   const all: Uint8Array[] = [];
-  for (const [i, source] of sources.entries()) {
-    const started = Date.now();
-    const decoded = jpeg.decode(readFileSync(source.path), { useTArray: true, formatAsRGBA: true });
-    const width = source.portrait ? SHORT_EDGE : LONG_EDGE;
-    const height = source.portrait ? LONG_EDGE : SHORT_EDGE;
-    const clean = coverResize(decoded, width, height);
-    const target = TARGET_MIN_BYTES + sizeRng() * (TARGET_MAX_BYTES - TARGET_MIN_BYTES);
-    const noiseSeed = (sizeRng() * 4294967296) >>> 0;
-    const encode = (sigma: number): Uint8Array =>
-      stripAppSegments(new Uint8Array(jpeg.encode({ width, height, data: addNoise(clean, sigma, noiseSeed, table) }, QUALITY).data));
-    // Size grows roughly linearly with sigma over this range: secant steps from two probes.
-    let a = { sigma: 2, out: encode(2) };
-    let b = { sigma: 5, out: encode(5) };
-    let best = Math.abs(a.out.length - target) < Math.abs(b.out.length - target) ? a : b;
-    for (let step = 0; step < 3 && Math.abs(best.out.length - target) > target * 0.04; step++) {
-      const slope = (b.out.length - a.out.length) / (b.sigma - a.sigma);
-      const sigma = Math.min(24, Math.max(0.3, b.sigma + (target - b.out.length) / (slope > 1000 ? slope : 1000)));
-      const next = { sigma, out: encode(sigma) };
-      a = b;
-      b = next;
-      if (Math.abs(next.out.length - target) < Math.abs(best.out.length - target)) best = next;
+  const encoder = await openEncoder();
+  log(`bases: encoding with ${encoder.version}`);
+  try {
+    for (const [i, source] of sources.entries()) {
+      const started = Date.now();
+      const width = source.portrait ? SHORT_EDGE : LONG_EDGE;
+      const height = source.portrait ? LONG_EDGE : SHORT_EDGE;
+      const loaded = await encoder.page.evaluate((args) => (globalThis as unknown as PageGlobal).__keepsakeFixtures.load(args), { source: readFileSync(source.path).toString('base64'), width, height, tableSeed });
+      const target = TARGET_MIN_BYTES + sizeRng() * (TARGET_MAX_BYTES - TARGET_MIN_BYTES);
+      const noiseSeed = (sizeRng() * 4294967296) >>> 0;
+      const encode = async (sigma: number): Promise<{ sigma: number; out: Uint8Array }> => {
+        const b64 = await encoder.page.evaluate((args) => (globalThis as unknown as PageGlobal).__keepsakeFixtures.encode(args), { sigma, noiseSeed, quality: QUALITY / 100 });
+        return { sigma, out: stripAppSegments(new Uint8Array(Buffer.from(b64, 'base64'))) };
+      };
+      // Size grows roughly linearly with sigma over this range: secant steps from two probes.
+      let a = await encode(3);
+      let b = await encode(7);
+      let best = Math.abs(a.out.length - target) < Math.abs(b.out.length - target) ? a : b;
+      for (let step = 0; step < 4 && Math.abs(best.out.length - target) > target * 0.03; step++) {
+        const slope = (b.out.length - a.out.length) / (b.sigma - a.sigma);
+        const sigma = Math.min(24, Math.max(0.3, b.sigma + (target - b.out.length) / (slope > 1000 ? slope : 1000)));
+        const next = await encode(sigma);
+        a = b;
+        b = next;
+        if (Math.abs(next.out.length - target) < Math.abs(best.out.length - target)) best = next;
+      }
+      await encoder.page.evaluate(() => (globalThis as unknown as PageGlobal).__keepsakeFixtures.unload());
+      const file = `base-${String(i).padStart(2, '0')}.jpg`;
+      writeFileSync(join(dir, file), best.out);
+      const sourceName = source.path.slice(CORPUS.length + 1);
+      bases.push({ file, source: sourceName, width, height, bytes: best.out.length, sha256: sha256(best.out), noiseSigma: Math.round(best.sigma * 100) / 100, encoder: encoder.version });
+      all.push(best.out);
+      log(`base ${i + 1}/${sources.length}: ${sourceName} ${loaded.sourceWidth}×${loaded.sourceHeight} → ${width}×${height}, noise σ ${best.sigma.toFixed(2)}, ${(best.out.length / 1e6).toFixed(2)} MB (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     }
-    const file = `base-${String(i).padStart(2, '0')}.jpg`;
-    writeFileSync(join(dir, file), best.out);
-    const sourceName = source.path.slice(CORPUS.length + 1);
-    bases.push({ file, source: sourceName, width, height, bytes: best.out.length, sha256: sha256(best.out), noiseSigma: Math.round(best.sigma * 100) / 100 });
-    all.push(best.out);
-    log(`base ${i + 1}/${sources.length}: ${sourceName} ${decoded.width}×${decoded.height} → ${width}×${height}, noise σ ${best.sigma.toFixed(2)}, ${(best.out.length / 1e6).toFixed(2)} MB (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } finally {
+    await encoder.close();
   }
   writeFileSync(indexPath, `${JSON.stringify(bases, null, 2)}\n`);
+  // Older base caches of this seed are dead weight now.
+  for (const entry of readdirSync(join(FIXTURES_ROOT, '.bases'))) {
+    if (entry.startsWith(`seed-${seed}-v`) && entry !== `seed-${seed}-v${BASES_VERSION}`) rmSync(join(FIXTURES_ROOT, '.bases', entry), { recursive: true, force: true });
+  }
   return { bases, bytes: all };
 }
 
@@ -667,12 +715,64 @@ async function writeParts(path: string, parts: Uint8Array[]): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // CLI
 
+interface JpegLayout {
+  /** Marker byte of the frame header: 0xc0 baseline, 0xc2 progressive, … */
+  sof: number;
+  width: number;
+  height: number;
+  components: { id: number; h: number; v: number }[];
+  /** APPn segments in order, e.g. ['APP1 Exif', 'APP2 ICC_PROFILE']. */
+  apps: string[];
+}
+
+/** Walks the marker segments from SOI to SOS. */
+function jpegLayout(bytes: Uint8Array): JpegLayout {
+  if (bytes[0] !== 0xff || bytes[1] !== 0xd8) throw new Error('no SOI');
+  const apps: string[] = [];
+  let frame: Omit<JpegLayout, 'apps'> | undefined;
+  let pos = 2;
+  while (pos + 4 <= bytes.length) {
+    if (bytes[pos] !== 0xff) throw new Error(`no marker at ${pos}`);
+    const marker = bytes[pos + 1]!;
+    if (marker === 0xda) break;
+    const length = (bytes[pos + 2]! << 8) | bytes[pos + 3]!;
+    const body = bytes.subarray(pos + 4, pos + 2 + length);
+    if (marker >= 0xe0 && marker <= 0xef) {
+      const id = String.fromCharCode(...body.subarray(0, Math.max(0, body.indexOf(0))).subarray(0, 16));
+      apps.push(`APP${marker - 0xe0} ${id}`);
+    } else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      const components = [];
+      for (let c = 0; c < body[5]!; c++) components.push({ id: body[6 + c * 3]!, h: body[7 + c * 3]! >> 4, v: body[7 + c * 3]! & 15 });
+      frame = { sof: marker, height: (body[1]! << 8) | body[2]!, width: (body[3]! << 8) | body[4]!, components };
+    }
+    pos += 2 + length;
+  }
+  if (!frame) throw new Error('no SOF before SOS');
+  return { ...frame, apps };
+}
+
+const describeSampling = (layout: JpegLayout): string =>
+  layout.components.map((c, i) => `${['Y', 'Cb', 'Cr'][i] ?? `#${c.id}`} ${c.h}x${c.v}`).join(', ');
+
 async function verify(fixtures: ImportFixtures, log: (s: string) => void): Promise<void> {
   const { default: exifr } = await import('exifr');
   const index = readIndex(fixtures.dir)!;
   let ok = 0;
+  const samplings = new Map<string, number>();
+  const sizes = index.files.map((f) => f.bytes);
   for (const f of index.files) {
-    const tags = await exifr.parse(join(fixtures.dir, f.name), { reviveValues: false, pick: ['DateTimeOriginal', 'OffsetTimeOriginal', 'GPSLatitude', 'GPSLatitudeRef', 'GPSLongitude', 'GPSLongitudeRef', 'Make', 'Model'] });
+    const bytes = new Uint8Array(readFileSync(join(fixtures.dir, f.name)));
+    if (bytes.length !== f.bytes || sha256(bytes) !== f.sha256) throw new Error(`${f.name}: bytes differ from the index`);
+    const layout = jpegLayout(bytes);
+    const sampling = describeSampling(layout);
+    samplings.set(`SOF${layout.sof - 0xc0} ${sampling}`, (samplings.get(`SOF${layout.sof - 0xc0} ${sampling}`) ?? 0) + 1);
+    // Baseline, 4:2:0 (luma 2x2, both chroma 1x1), starting SOI, APP1 Exif like a phone's, no JFIF.
+    if (layout.sof !== 0xc0) throw new Error(`${f.name}: SOF${layout.sof - 0xc0}, not baseline`);
+    if (sampling !== 'Y 2x2, Cb 1x1, Cr 1x1') throw new Error(`${f.name}: sampling ${sampling}, not 4:2:0`);
+    if (layout.width !== f.width || layout.height !== f.height) throw new Error(`${f.name}: SOF says ${layout.width}×${layout.height}`);
+    if (layout.apps[0] !== 'APP1 Exif' || layout.apps.some((a, i) => a === 'APP0 JFIF' || (i > 0 && a === 'APP1 Exif'))) throw new Error(`${f.name}: segments ${layout.apps.join(', ')}`);
+
+    const tags = await exifr.parse(bytes, { reviveValues: false, pick: ['DateTimeOriginal', 'OffsetTimeOriginal', 'GPSLatitude', 'GPSLatitudeRef', 'GPSLongitude', 'GPSLongitudeRef', 'Make', 'Model'] });
     const takenAt = `${String(tags.DateTimeOriginal).slice(0, 10).replaceAll(':', '-')}T${String(tags.DateTimeOriginal).slice(11)}${tags.OffsetTimeOriginal}`;
     if (takenAt !== f.takenAt) throw new Error(`${f.name}: EXIF says ${takenAt}, index says ${f.takenAt}`);
     if (tags.Make !== f.make || tags.Model !== f.model) throw new Error(`${f.name}: camera ${tags.Make} ${tags.Model}`);
@@ -681,14 +781,19 @@ async function verify(fixtures: ImportFixtures, log: (s: string) => void): Promi
     if (f.gps ? !(Math.abs(lat! - f.gps.lat) < 1e-6 && Math.abs(lon! - f.gps.lon) < 1e-6) : lat !== undefined) throw new Error(`${f.name}: GPS ${lat},${lon}`);
     ok++;
   }
-  log(`verify: EXIF of all ${ok} files matches the index`);
+  log(`verify: all ${ok} files match the index (sha256, EXIF dates, camera, GPS)`);
+  log(`verify: frame headers: ${[...samplings].map(([k, n]) => `${k} (${n} files)`).join('; ')}`);
+  const first = jpegLayout(new Uint8Array(readFileSync(fixtures.files[0]!)));
+  log(`verify: segments before SOS: ${first.apps.join(', ')}`);
+  log(
+    `verify: sizes: average ${(index.averageBytes / 1e6).toFixed(2)} MB, min ${(Math.min(...sizes) / 1e6).toFixed(2)} MB, max ${(Math.max(...sizes) / 1e6).toFixed(2)} MB`,
+  );
   for (const f of [index.files[0]!, index.files[index.files.length - 1]!]) {
     const bytes = readFileSync(join(fixtures.dir, f.name));
-    if (sha256(bytes) !== f.sha256) throw new Error(`${f.name}: sha256 differs from the index`);
     const t = Date.now();
     const image = jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 1024 });
     if (image.width !== f.width || image.height !== f.height) throw new Error(`${f.name}: decoded ${image.width}×${image.height}`);
-    log(`verify: ${f.name} decodes with jpeg-js to ${image.width}×${image.height} in ${Date.now() - t} ms, sha256 matches`);
+    log(`verify: ${f.name} decodes with jpeg-js to ${image.width}×${image.height} in ${Date.now() - t} ms`);
   }
 }
 

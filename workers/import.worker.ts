@@ -17,8 +17,8 @@ const api = {
       throw error;
     }
   },
-  async process(jobId: string, seq: number) {
-    return processQueueItem(await database(), jobId, seq);
+  async process(jobId: string, seq: number, picked?: File) {
+    return processQueueItem(await database(), jobId, seq, picked);
   },
   /** Benchmark baseline: a full-size browser decode of the same file, nothing else. */
   async decodeOnly(file: File): Promise<number> {

@@ -49,6 +49,8 @@ export class ImportRunner {
   #lastEmit = 0;
   #pendingOutcomes: FileOutcome[] = [];
   #rateStart = { at: 0, done: 0 };
+  /** Picked files this page still holds, by seq; dropped once processed. */
+  #picked = new Map<number, File>();
 
   private constructor(
     private readonly db: KeepsakeDatabase,
@@ -119,7 +121,9 @@ export class ImportRunner {
         await new Promise<void>((resolve) => this.#waiters.push(resolve));
         continue;
       }
-      const outcome = await this.pool.run((api) => api.process(this.job.id, seq)).catch((error: Error) => this.#failed(seq, error));
+      const picked = this.#picked.get(seq);
+      this.#picked.delete(seq);
+      const outcome = await this.pool.run((api) => api.process(this.job.id, seq, picked)).catch((error: Error) => this.#failed(seq, error));
       this.#count(outcome);
       this.#pendingOutcomes.push(outcome);
       this.#emit();
@@ -145,6 +149,7 @@ export class ImportRunner {
         withHandle.push({ jobId: this.job.id, seq, path: source.path, size: source.file?.size ?? 0, lastModified: source.file?.lastModified ?? 0, state: 'pending', source: { kind: 'handle', handle: source.handle } });
       } else if (source.file) {
         picked.push({ seq, path: source.path, file: source.file });
+        this.#picked.set(seq, source.file);
       }
     });
     for (let i = 0; i < withHandle.length; i += QUEUE_BATCH) {

@@ -12,12 +12,16 @@ import { DecodeError, makeThumbnails } from '../media/decode';
 import { readOpfsFile, removeOpfsEntry } from '../media/opfs';
 import { RECORD_SCHEMA, type FileOutcome, type KeepsakeDatabase, type PhotoRecord, type QueueItem, type ThumbRecord } from '../db/schema';
 
-export async function processQueueItem(db: KeepsakeDatabase, jobId: string, seq: number): Promise<FileOutcome> {
+/**
+ * `picked` is the person's own File when this page still holds it (not after a reload): reading
+ * it is cheaper than reading back our OPFS copy of it.
+ */
+export async function processQueueItem(db: KeepsakeDatabase, jobId: string, seq: number, picked?: File): Promise<FileOutcome> {
   const item = await db.get('queue', [jobId, seq]);
   if (!item) throw new Error(`queue item ${jobId}/${seq} is missing`);
   if (item.state === 'done' && item.outcome) return item.outcome;
 
-  const file = await openSource(item);
+  const file = picked ?? (await openSource(item));
   if (!file) return finish(db, item, rejected(item, 'unreadable'));
   const bytes = new Uint8Array(await file.arrayBuffer());
   const sniffed = sniffImage(bytes, item.path);

@@ -104,8 +104,16 @@ export interface KeepsakeDB extends DBSchema {
 
 export type KeepsakeDatabase = IDBPDatabase<KeepsakeDB>;
 
-export function openKeepsakeDB(name = DB_NAME): Promise<KeepsakeDatabase> {
+/**
+ * Open (and if needed upgrade) the database. When a newer version of Keepsake opens it in another
+ * tab, this connection closes so the upgrade can proceed, and `onOutdated` tells the page.
+ */
+export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void): Promise<KeepsakeDatabase> {
   return openDB<KeepsakeDB>(name, DB_VERSION, {
+    blocking(_current, _blocked, event) {
+      (event.target as IDBDatabase).close();
+      onOutdated?.();
+    },
     upgrade(db, oldVersion) {
       // The version ladder: each step brings a database from the previous version to the next.
       if (oldVersion < 1) {

@@ -48,7 +48,9 @@ export class Library {
   }
 
   async init(): Promise<void> {
-    this.#db = await openKeepsakeDB();
+    this.#db = await openKeepsakeDB(undefined, () => {
+      this.error = 'A newer version of Keepsake was opened in another tab. Reload this tab to keep working.';
+    });
     await this.#loadPhotos();
     this.loaded = true;
     void this.refreshStorage();
