@@ -78,10 +78,12 @@ function capitalise(s: string): string {
 
 /** Thrown inside the format parsers; turned into a SniffResult by sniffImage. */
 class Reject {
-  constructor(
-    readonly code: RejectCode,
-    readonly detail?: string,
-  ) {}
+  readonly code: RejectCode;
+  readonly detail: string | undefined;
+  constructor(code: RejectCode, detail?: string) {
+    this.code = code;
+    this.detail = detail;
+  }
 }
 
 const truncated = (what: string): Reject => new Reject('truncated', what);
@@ -110,8 +112,8 @@ function sizePhrase(w: number, h: number): string {
 
 function identifyAndParse(b: Uint8Array, fileName: string): SniffedImage {
   const n = b.length;
-  // JPEG: SOI (FF D8) followed by a marker. A 1–2 byte prefix of it is a cut-short JPEG.
-  if (b[0] === 0xff && (n === 1 || (b[1] === 0xd8 && (n === 2 || b[2] === 0xff)))) return parseJpeg(b);
+  // JPEG: SOI (FF D8) followed by a marker; a bare SOI is a cut-short JPEG.
+  if (n >= 2 && b[0] === 0xff && b[1] === 0xd8 && (n === 2 || b[2] === 0xff)) return parseJpeg(b);
   if (startsWith(b, PNG_SIGNATURE.subarray(0, 4))) return parsePng(b);
   if (n >= 12 && startsWithAscii(b, 0, 'RIFF') && startsWithAscii(b, 8, 'WEBP')) return parseWebp(b);
   if (n >= 8 && startsWithAscii(b, 4, 'ftyp')) return parseIsoBmff(b);
@@ -206,6 +208,7 @@ function parseJpeg(b: Uint8Array): SniffedImage {
     if ((marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) continue; // RSTn / TEM: no length
     if (marker === 0xd8) throw corrupt(`the JPEG has a second start-of-image marker at byte ${at} before its first image ended`);
     if (marker < 0xc0) throw corrupt(`the JPEG has an invalid marker FF${hex2(marker)} at byte ${at}`);
+    if (marker === 0xf7) throw new Reject('unsupported', 'JPEG-LS (lossless JPEG) images');
 
     if (i + 2 > n) throw truncated(label);
     const length = u16(b, i);
@@ -487,15 +490,16 @@ interface Box {
 /**
  * Reads the box header at `i` within [i, limit). Box sizes: 0 = to the end of the enclosing
  * space, 1 = a 64-bit size follows. A box that runs past `limit` is reported by `past` (the
- * caller decides between truncated and corrupt).
+ * caller decides between truncated and corrupt); a header that does not fit throws `cut` (given
+ * at the top level, where it means the file is cut short) or else 'corrupt'.
  */
-function readBox(b: Uint8Array, i: number, limit: number, where: string): Box & { past: boolean } {
-  if (i + 8 > limit) throw corrupt(`a box header in the ${where} is cut`);
+function readBox(b: Uint8Array, i: number, limit: number, where: string, cut?: Reject): Box & { past: boolean } {
+  if (i + 8 > limit) throw cut ?? corrupt(`a box header in the ${where} is cut`);
   let size = u32(b, i);
   const type = fourcc(b, i + 4);
   let header = 8;
   if (size === 1) {
-    if (i + 16 > limit) throw corrupt(`a box header in the ${where} is cut`);
+    if (i + 16 > limit) throw cut ?? corrupt(`a box header in the ${where} is cut`);
     size = u32(b, i + 8) * 2 ** 32 + u32(b, i + 12);
     header = 16;
   } else if (size === 0) {
@@ -557,7 +561,7 @@ function parseIsoBmff(b: Uint8Array): SniffedImage {
   let hasMovie = false;
   let i = ftyp.end;
   while (i < n) {
-    const box = readBox(b, i, n, 'file');
+    const box = readBox(b, i, n, 'file', truncated(label));
     if (box.past) throw truncated(label);
     if (box.type === 'meta') {
       if (item) throw corrupt('the HEIF file has two "meta" boxes');
