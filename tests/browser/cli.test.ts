@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../cli/serve';
 import type { Report } from '../../src/pipeline/report/report';
-import { CORPUS, expectedTakenAt, manifest } from './corpus';
+import { CORPUS, expectedTakenAt, manifest } from '../corpus';
 
 const book = (...args: string[]) =>
   spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'cli/book.ts'), ...args], {

@@ -13,7 +13,7 @@ import { launchBrowser, type Browser } from '../../cli/browser';
 import { serveDist } from '../../cli/serve';
 import { importFiles, openApp, status } from '../../cli/drive';
 import type { Report } from '../../src/pipeline/report/report';
-import { CORPUS, expectedOutcome, expectedTakenAt, manifest } from './corpus';
+import { CORPUS, expectedOutcome, expectedTakenAt, manifest } from '../corpus';
 
 const quiet = (): void => undefined;
 let server: Server;

@@ -22,10 +22,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { CORPUS } from '../corpus';
 import type { ImageFormat, PhotoMeta } from '../../src/pipeline/contracts';
 import { dateFromFileName, displaySize, parseExifDateTime, parseOffset, readPhotoMeta } from '../../src/pipeline/import/meta';
 
-const CORPUS = process.env.KEEPSAKE_CORPUS ?? resolve(import.meta.dirname, '../../../shared/corpus');
 const HAVE_CORPUS = existsSync(resolve(CORPUS, 'manifest.json'));
 
 interface CorpusFile {

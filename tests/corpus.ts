@@ -1,8 +1,8 @@
 /** The shared corpus (../shared/corpus) and what its manifest expects of an import. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { RejectCode } from '../../src/pipeline/contracts';
-import { ROOT } from '../../cli/serve';
+import type { RejectCode } from '../src/pipeline/contracts';
+import { ROOT } from '../cli/serve';
 
 export const CORPUS = process.env.KEEPSAKE_CORPUS ?? resolve(ROOT, '../shared/corpus');
 
