@@ -547,7 +547,9 @@ function parseIsoBmff(b: Uint8Array): SniffedImage {
   if (ftyp.end - ftyp.start < 16) throw ftyp.past ? truncated('HEIF image') : corrupt('the HEIF file-type box is too short');
   const major = fourcc(b, ftyp.data);
   const compatible: string[] = [];
-  for (let k = ftyp.data + 8; k + 4 <= Math.min(ftyp.end, n); k += 4) compatible.push(fourcc(b, k));
+  // A real ftyp lists a handful of brands; never read more than 64 (a damaged size may claim megabytes).
+  const brandsEnd = Math.min(ftyp.end, n, ftyp.data + 8 + 4 * 64);
+  for (let k = ftyp.data + 8; k + 4 <= brandsEnd; k += 4) compatible.push(fourcc(b, k));
 
   let format = brandFormat([major]);
   if (format === 'heif' && compatible.some((brand) => AVIF_BRANDS.has(brand))) format = 'avif';
@@ -725,6 +727,10 @@ function parseIloc(b: Uint8Array, iloc: Box): number {
   const lengthSize = sizes1 & 15;
   const baseOffsetSize = sizes2 >> 4;
   const indexSize = version === 0 ? 0 : sizes2 & 15;
+  for (const size of [offsetSize, lengthSize, baseOffsetSize, indexSize]) {
+    if (size !== 0 && size !== 4 && size !== 8) throw corrupt('the HEIF item locations use an invalid field size');
+  }
+  const extentBytes = indexSize + offsetSize + lengthSize;
   const count = readUint(b, r, version < 2 ? 2 : 4, 'iloc');
   let maxEnd = 0;
   for (let k = 0; k < count; k++) {
@@ -733,7 +739,9 @@ function parseIloc(b: Uint8Array, iloc: Box): number {
     const dataRef = readUint(b, r, 2, 'iloc');
     const base = readUint(b, r, baseOffsetSize, 'iloc');
     const extents = readUint(b, r, 2, 'iloc');
-    for (let e = 0; e < extents; e++) {
+    need(r, extents * extentBytes, 'iloc');
+    // With all field sizes 0 every extent is "offset 0, whole length": nothing to read or check.
+    for (let e = 0; extentBytes > 0 && e < extents; e++) {
       readUint(b, r, indexSize, 'iloc');
       const offset = readUint(b, r, offsetSize, 'iloc');
       const length = readUint(b, r, lengthSize, 'iloc');
