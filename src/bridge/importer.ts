@@ -6,6 +6,7 @@
 import { RECORD_SCHEMA, type FileOutcome, type ImportJob, type KeepsakeDatabase, type QueueItem } from '../db/schema';
 import { removeOpfsEntry } from '../media/opfs';
 import { queueItems } from './stage-files';
+import { rejectMessage } from '../pipeline/import/sniff';
 import type { WorkerPool } from './pool';
 import type { ImportWorkerApi } from '../../workers/import.worker';
 
@@ -51,6 +52,7 @@ export class ImportRunner {
   #rateStart = { at: 0, done: 0 };
   /** Picked files this page still holds, by seq; dropped once processed. */
   #picked = new Map<number, File>();
+  #stopForStorage = false;
 
   private constructor(
     private readonly db: KeepsakeDatabase,
@@ -109,12 +111,18 @@ export class ImportRunner {
     await Promise.all(workers);
     await queued.catch(() => undefined);
     if (this.#abort.signal.aborted) await this.#discardPending();
+    if (this.#stopForStorage) {
+      // The job stays 'running': its queued files are kept and resume on the next start.
+      this.#progress.phase = 'done';
+      this.#emit(true);
+      return;
+    }
     await this.#closeJob();
   }
 
   async #processLoop(): Promise<void> {
     for (;;) {
-      if (this.#abort.signal.aborted) return;
+      if (this.#abort.signal.aborted || this.#stopForStorage) return;
       const seq = this.#ready.shift();
       if (seq === undefined) {
         if (this.#queueingDone) return;
@@ -130,13 +138,20 @@ export class ImportRunner {
     }
   }
 
-  /** An unexpected worker failure (a crash, not a bad file) marks the file and moves on. */
+  /**
+   * An unexpected worker failure (not a bad file) marks the file and moves on — except a full
+   * disk, which stops the import (every later file would fail the same way) and leaves the rest
+   * queued, so it resumes once there is room.
+   */
   async #failed(seq: number, error: Error): Promise<FileOutcome> {
     const item = await this.db.get('queue', [this.job.id, seq]);
-    const outcome: FileOutcome = {
-      path: item?.path ?? `#${seq}`, status: 'rejected', errorCode: 'corrupt',
-      error: `Keepsake could not read this image (${error.message}).`,
-    };
+    const path = item?.path ?? `#${seq}`;
+    if (error.name === 'QuotaExceededError' || /quota/i.test(error.message)) {
+      this.#progress.notice = storageFullNotice(this.#progress.total - this.#progress.done);
+      this.#stopForStorage = true;
+      return { path, status: 'rejected', errorCode: 'storage-full', error: rejectMessage('storage-full') };
+    }
+    const outcome: FileOutcome = { path, status: 'rejected', errorCode: 'corrupt', error: rejectMessage('corrupt', `the decoder failed (${error.message})`) };
     if (item) await this.db.put('queue', { ...item, state: 'done', outcome });
     return outcome;
   }
