@@ -15,6 +15,8 @@ export interface ImportSource {
   path: string;
   file?: File;
   handle?: FileSystemFileHandle;
+  /** The picked or dropped folder/file this came through, when the browser gave a handle. */
+  root?: FileSystemHandle;
 }
 
 export interface ImportProgress {
@@ -49,7 +51,7 @@ export class ImportRunner {
   #waiters: Array<() => void> = [];
   #lastEmit = 0;
   #pendingOutcomes: FileOutcome[] = [];
-  #rateStart = { at: 0, done: 0 };
+  #rateStart: { at: number; done: number };
   /** Picked files this page still holds, by seq; dropped once processed. */
   #picked = new Map<number, File>();
   #stopForStorage = false;
@@ -70,10 +72,14 @@ export class ImportRunner {
   }
 
   static async start(db: KeepsakeDatabase, pool: WorkerPool<ImportWorkerApi>, stager: WorkerPool<ImportWorkerApi>, listener: ImportListener, sources: ImportSource[]): Promise<ImportRunner> {
-    const job: ImportJob = { schema: RECORD_SCHEMA, id: crypto.randomUUID(), kind: 'import', state: 'staging', createdAt: Date.now(), expected: sources.length, queued: 0 };
+    const roots = [...new Set(sources.flatMap((source) => (source.root ? [source.root] : [])))];
+    const job: ImportJob = {
+      schema: RECORD_SCHEMA, id: crypto.randomUUID(), kind: 'import', state: 'staging', createdAt: Date.now(),
+      expected: sources.length, queued: 0, ...(roots.length ? { roots } : {}),
+    };
     await db.put('jobs', job);
     const runner = new ImportRunner(db, pool, stager, listener, job);
-    runner.#run(runner.#queueSources(sources));
+    runner.#start(runner.#queueSources(sources));
     return runner;
   }
 
@@ -90,8 +96,14 @@ export class ImportRunner {
       runner.#progress.total = job.queued;
       runner.#progress.notice = `${lost} file${lost === 1 ? ' was' : 's were'} not saved before the page closed. Add ${lost === 1 ? 'it' : 'them'} again to finish; anything already imported is skipped.`;
     }
-    runner.#run(Promise.resolve());
+    runner.#start(Promise.resolve());
     return runner;
+  }
+
+  /** Give up an unfinished job: its queued files (and our copies of them) are dropped. */
+  static async discard(db: KeepsakeDatabase, job: ImportJob): Promise<void> {
+    await discardPending(db, job.id);
+    await db.put('jobs', { ...job, state: 'cancelled', finishedAt: Date.now() });
   }
 
   get progress(): ImportProgress {
@@ -103,6 +115,14 @@ export class ImportRunner {
     this.#wakeAll();
   }
 
+  #start(queueing: Promise<void>): void {
+    this.#run(queueing).catch((error: Error) => {
+      this.#progress.notice = `The import stopped unexpectedly (${error.message}). Everything imported so far is safe; reload to resume the rest.`;
+      this.#progress.phase = 'done';
+      this.#emit(true);
+    });
+  }
+
   async #run(queueing: Promise<void>): Promise<void> {
     // Once every file is queued the job is 'running': a reload after that point loses nothing.
     const queued = queueing.then(() => this.#markJob('running'));
@@ -110,7 +130,7 @@ export class ImportRunner {
     const workers = Array.from({ length: this.pool.size }, () => this.#processLoop());
     await Promise.all(workers);
     await queued.catch(() => undefined);
-    if (this.#abort.signal.aborted) await this.#discardPending();
+    if (this.#abort.signal.aborted) await discardPending(this.db, this.job.id);
     if (this.#stopForStorage) {
       // The job stays 'running': its queued files are kept and resume on the next start.
       this.#progress.phase = 'done';
@@ -225,21 +245,21 @@ export class ImportRunner {
     if (this.#pendingOutcomes.length) this.listener.outcomes(this.#pendingOutcomes.splice(0));
   }
 
-  async #discardPending(): Promise<void> {
-    const pending = await this.db.getAll('queue', IDBKeyRange.bound([this.job.id, 0], [this.job.id, Infinity]));
-    const tx = this.db.transaction('queue', 'readwrite');
-    const removed = pending.filter((item) => item.state === 'pending');
-    for (const item of removed) void tx.store.delete([item.jobId, item.seq]);
-    await tx.done;
-    for (const item of removed) if (item.source?.kind === 'opfs') await removeOpfsEntry(item.source.path);
-  }
-
   async #closeJob(): Promise<void> {
     const cancelled = this.#abort.signal.aborted;
     await this.#markJob(cancelled ? 'cancelled' : 'done', Date.now());
     this.#progress.phase = cancelled ? 'cancelled' : 'done';
     this.#emit(true);
   }
+}
+
+async function discardPending(db: KeepsakeDatabase, jobId: string): Promise<void> {
+  const items = await db.getAll('queue', IDBKeyRange.bound([jobId, 0], [jobId, Infinity]));
+  const pending = items.filter((item) => item.state === 'pending');
+  const tx = db.transaction('queue', 'readwrite');
+  for (const item of pending) void tx.store.delete([item.jobId, item.seq]);
+  await tx.done;
+  for (const item of pending) if (item.source?.kind === 'opfs') await removeOpfsEntry(item.source.path);
 }
 
 function storageFullNotice(remaining: number): string {

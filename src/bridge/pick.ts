@@ -10,6 +10,26 @@ const IGNORED = /^(\.|thumbs\.db$|desktop\.ini$|icon\r?$)/i;
 
 export const canPickDirectoryHandle = (): boolean => typeof (window as WindowWithPicker).showDirectoryPicker === 'function';
 
+/** Read permission on handles (Chromium), which TypeScript's DOM lib does not describe. */
+interface PermissionHandle {
+  queryPermission(options: { mode: 'read' }): Promise<PermissionState>;
+  requestPermission(options: { mode: 'read' }): Promise<PermissionState>;
+}
+
+/** Whether every handle may be read now, without asking. */
+export async function canReadAll(handles: FileSystemHandle[]): Promise<boolean> {
+  const states = await Promise.all(handles.map((h) => (h as unknown as PermissionHandle).queryPermission({ mode: 'read' })));
+  return states.every((state) => state === 'granted');
+}
+
+/** Ask again for read access (must run inside a click). True when all were granted. */
+export async function requestReadAll(handles: FileSystemHandle[]): Promise<boolean> {
+  for (const handle of handles) {
+    if ((await (handle as unknown as PermissionHandle).requestPermission({ mode: 'read' })) !== 'granted') return false;
+  }
+  return true;
+}
+
 interface WindowWithPicker extends Window {
   showDirectoryPicker?: (options?: { mode?: 'read' }) => Promise<FileSystemDirectoryHandle>;
 }
@@ -18,7 +38,7 @@ interface WindowWithPicker extends Window {
 export async function pickDirectory(): Promise<ImportSource[] | null> {
   try {
     const root = await (window as WindowWithPicker).showDirectoryPicker!({ mode: 'read' });
-    return await sourcesFromDirectory(root, root.name);
+    return (await sourcesFromDirectory(root, root.name)).map((source) => ({ ...source, root }));
   } catch (error) {
     if ((error as DOMException).name === 'AbortError') return null;
     throw error;
@@ -51,10 +71,12 @@ export async function sourcesFromDrop(transfer: DataTransfer): Promise<ImportSou
   const withHandles = items as Array<DataTransferItem & { getAsFileSystemHandle?: () => Promise<FileSystemHandle | null> }>;
   if (withHandles.every((item) => typeof item.getAsFileSystemHandle === 'function')) {
     const handles = await Promise.all(withHandles.map((item) => item.getAsFileSystemHandle!()));
-    const nested = await Promise.all(handles.map((handle) => {
-      if (!handle || IGNORED.test(handle.name)) return [];
-      if (handle.kind === 'directory') return sourcesFromDirectory(handle as FileSystemDirectoryHandle, handle.name);
-      return [{ path: handle.name, handle: handle as FileSystemFileHandle }];
+    const nested = await Promise.all(handles.map(async (root) => {
+      if (!root || IGNORED.test(root.name)) return [];
+      const sources = root.kind === 'directory'
+        ? await sourcesFromDirectory(root as FileSystemDirectoryHandle, root.name)
+        : [{ path: root.name, handle: root as FileSystemFileHandle }];
+      return sources.map((source) => ({ ...source, root }));
     }));
     return nested.flat();
   }

@@ -87,6 +87,8 @@ export interface ImportJob {
   expected: number;
   /** Files safely queued (their bytes are reachable after a reload). */
   queued: number;
+  /** The folders/files the person picked or dropped, when the browser gave handles: after a reload, read permission is asked for again on these. */
+  roots?: FileSystemHandle[];
 }
 
 export interface MetaRecord {

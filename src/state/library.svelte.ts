@@ -2,7 +2,8 @@
  * The app's library state (Svelte 5 runes). Big arrays are `$state.raw` and replaced whole, never
  * mutated item by item, so 100,000 photos cost one reactive signal, not 100,000.
  */
-import type { FileOutcome, KeepsakeDatabase, PhotoRecord } from '../db/schema';
+import type { FileOutcome, ImportJob, KeepsakeDatabase, PhotoRecord } from '../db/schema';
+import { canReadAll, requestReadAll } from '../bridge/pick';
 import { openKeepsakeDB } from '../db/schema';
 import { ImportRunner, unfinishedJobs, type ImportProgress, type ImportSource } from '../bridge/importer';
 import { WorkerPool, createImportWorker, poolSizeFor } from '../bridge/pool';
@@ -30,6 +31,8 @@ export class Library {
   outcomes = $state.raw<FileOutcome[]>([]);
   storage = $state.raw<StorageInfo | null>(null);
   error = $state<string | null>(null);
+  /** An unfinished import that needs the person's permission (a click) to read their files again. */
+  interrupted = $state.raw<{ job: ImportJob; remaining: number } | null>(null);
   /** Wall time of the last finished import, for the report. */
   lastImportMs = 0;
 
@@ -55,12 +58,39 @@ export class Library {
     this.loaded = true;
     void this.refreshStorage();
     const [job] = await unfinishedJobs(this.#db);
-    if (job) {
-      this.outcomes = (await this.#db.getAll('queue', IDBKeyRange.bound([job.id, 0], [job.id, Infinity])))
-        .flatMap((item) => (item.outcome ? [item.outcome] : []));
-      this.#runner = await ImportRunner.resume(this.#db, this.#pool, this.#stager, this.#listener(), job);
-      this.progress = { ...this.#runner.progress };
+    if (!job) return;
+    if (job.roots && !(await canReadAll(job.roots))) {
+      const remaining = await this.#db.countFromIndex('queue', 'byJobState', [job.id, 'pending']);
+      this.interrupted = { job, remaining };
+      return;
     }
+    await this.#resume(job);
+  }
+
+  /** Continue the interrupted import after asking for read access again (call from a click). */
+  async resumeInterrupted(): Promise<void> {
+    const interrupted = this.interrupted;
+    if (!interrupted) return;
+    if (!(await requestReadAll(interrupted.job.roots ?? []))) {
+      this.error = 'Keepsake needs permission to read the folder to finish the import. Choose “Resume” again and allow it, or discard the rest.';
+      return;
+    }
+    this.interrupted = null;
+    await this.#resume(interrupted.job);
+  }
+
+  async discardInterrupted(): Promise<void> {
+    const interrupted = this.interrupted;
+    if (!interrupted) return;
+    this.interrupted = null;
+    await ImportRunner.discard(this.#db, interrupted.job);
+  }
+
+  async #resume(job: ImportJob): Promise<void> {
+    this.outcomes = (await this.#db.getAll('queue', IDBKeyRange.bound([job.id, 0], [job.id, Infinity])))
+      .flatMap((item) => (item.outcome ? [item.outcome] : []));
+    this.#runner = await ImportRunner.resume(this.#db, this.#pool, this.#stager, this.#listener(), job);
+    this.progress = { ...this.#runner.progress };
   }
 
   async importSources(sources: ImportSource[]): Promise<void> {

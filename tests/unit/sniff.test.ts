@@ -567,6 +567,16 @@ describe('robustness', () => {
       }
     }
   });
+
+  it('damaged box sizes are judged from the header, not by reading what they claim', () => {
+    // An ftyp claiming 2 GB (found by fuzzing: once read brand by brand over the whole file).
+    const heif = buildHeif();
+    heif.set(be32(0x7fffffff), 0);
+    expect(codeOf(sniffImage(heif, 'x'))).toBe('truncated');
+    // A 64-bit size far beyond the file.
+    const large = concat(be32(1), 'mdat', be32(0x10), be32(0), new Uint8Array(8));
+    expect(codeOf(sniffImage(concat(buildHeif(), large), 'x'))).toBe('truncated');
+  });
 });
 
 describe('rejectMessage', () => {
