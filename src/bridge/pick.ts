@@ -63,26 +63,33 @@ async function sourcesFromDirectory(dir: FileSystemDirectoryHandle, prefix: stri
 }
 
 /**
- * Files and folders dropped on the window. Every DataTransferItem must be read synchronously
- * inside the drop event, so the handles/entries are collected first and walked afterwards.
+ * Files and folders dropped on the window. Everything must be taken from the DataTransfer
+ * synchronously inside the drop event, so handles, entries and files are all collected first and
+ * walked afterwards. A handle (Chromium) keeps originals in place; otherwise the directory entry
+ * or the plain File is used.
  */
 export async function sourcesFromDrop(transfer: DataTransfer): Promise<ImportSource[]> {
-  const items = Array.from(transfer.items).filter((item) => item.kind === 'file');
-  const withHandles = items as Array<DataTransferItem & { getAsFileSystemHandle?: () => Promise<FileSystemHandle | null> }>;
-  if (withHandles.every((item) => typeof item.getAsFileSystemHandle === 'function')) {
-    const handles = await Promise.all(withHandles.map((item) => item.getAsFileSystemHandle!()));
-    const nested = await Promise.all(handles.map(async (root) => {
-      if (!root || IGNORED.test(root.name)) return [];
-      const sources = root.kind === 'directory'
-        ? await sourcesFromDirectory(root as FileSystemDirectoryHandle, root.name)
-        : [{ path: root.name, handle: root as FileSystemFileHandle }];
-      return sources.map((source) => ({ ...source, root }));
+  const taken = Array.from(transfer.items)
+    .filter((item) => item.kind === 'file')
+    .map((item) => ({
+      handle: (item as DataTransferItem & { getAsFileSystemHandle?: () => Promise<FileSystemHandle | null> }).getAsFileSystemHandle?.() ?? Promise.resolve(null),
+      entry: item.webkitGetAsEntry(),
+      file: item.getAsFile(),
     }));
-    return nested.flat();
-  }
-  const entries = items.map((item) => item.webkitGetAsEntry()).filter((entry): entry is FileSystemEntry => entry !== null);
-  const nested = await Promise.all(entries.map((entry) => sourcesFromEntry(entry, entry.name)));
+  const nested = await Promise.all(taken.map(async ({ handle, entry, file }) => {
+    const root = await handle.catch(() => null);
+    if (root) return IGNORED.test(root.name) ? [] : sourcesFromHandle(root);
+    if (entry) return sourcesFromEntry(entry, entry.name);
+    return file && !IGNORED.test(file.name) ? [{ path: file.name, file }] : [];
+  }));
   return nested.flat();
+}
+
+async function sourcesFromHandle(root: FileSystemHandle): Promise<ImportSource[]> {
+  const sources = root.kind === 'directory'
+    ? await sourcesFromDirectory(root as FileSystemDirectoryHandle, root.name)
+    : [{ path: root.name, handle: root as FileSystemFileHandle }];
+  return sources.map((source) => ({ ...source, root }));
 }
 
 async function sourcesFromEntry(entry: FileSystemEntry, path: string): Promise<ImportSource[]> {

@@ -153,3 +153,48 @@ describe('an import interrupted by a reload', () => {
     }
   });
 });
+
+describe('other ways in, and changing one’s mind', () => {
+  it('imports photos dropped on the window', async () => {
+    const fresh = await launchBrowser();
+    try {
+      const tab = await openApp(fresh.context, url);
+      const names = await tab.evaluate(async () => {
+        const index = (await (await fetch('/demo/index.json')).json()) as { files: Array<{ name: string }> };
+        const picked = index.files.slice(0, 3).map((f) => f.name);
+        const transfer = new DataTransfer();
+        for (const name of picked) transfer.items.add(new File([await (await fetch(`/demo/${name}`)).blob()], name));
+        window.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        return picked;
+      });
+      await tab.waitForFunction(() => window.__keepsake!.status().phase === 'done', null, { timeout: 60_000 });
+      const result = await tab.evaluate(() => window.__keepsake!.report(''));
+      expect(result.files.map((f) => [f.path, f.status]).sort()).toEqual(names.map((n) => [n, 'imported']).sort());
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('cancels an import: what was imported stays, nothing else is left queued', async () => {
+    const fresh = await launchBrowser();
+    try {
+      const tab = await openApp(fresh.context, url);
+      await tab.setInputFiles('[data-testid=folder-input]', resolve(CORPUS, 'photos'));
+      await tab.waitForFunction(() => window.__keepsake!.status().done >= 3, null, { timeout: 120_000 });
+      await tab.getByRole('button', { name: 'Cancel' }).click();
+      await tab.waitForFunction(() => window.__keepsake!.status().phase === 'cancelled', null, { timeout: 60_000 });
+      await expect.poll(() => tab.getByTestId('import-summary').textContent()).toMatch(/Import cancelled/);
+      const result = await tab.evaluate(() => window.__keepsake!.report('photos'));
+      expect(result.photos.length).toBeGreaterThanOrEqual(3);
+      expect(result.photos.length).toBeLessThan(manifest().files.length);
+      expect(result.photos.length).toBe(result.files.filter((f) => f.status === 'imported').length);
+      await tab.reload();
+      await tab.waitForFunction(() => window.__keepsake?.status().loaded === true);
+      const after = await status(tab);
+      expect(after.phase).toBe('idle');
+      expect(after.photos).toBe(result.photos.length);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
