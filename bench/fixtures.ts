@@ -176,17 +176,9 @@ function chooseSources(): { path: string; portrait: boolean }[] {
  * normal samples (Box–Muller) looked up by random 16-bit indices per pixel. Same seed → same noise
  * pattern, so only `sigma` changes between the calibration encodes.
  */
+// The page gets the very same PRNG as Node (its source text), so both draw identical numbers.
 const PAGE_SCRIPT = String.raw`(() => {
-  function mulberry32(seed) {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  ${mulberry32.toString()}
   function normalTable(rng) {
     const table = new Float32Array(65536);
     for (let i = 0; i < table.length; i += 2) {
