@@ -1,13 +1,14 @@
 /**
  * `npm run bench [-- <name> [--count N]]`: runs benchmarks and writes bench/results/<name>.json.
- * Benchmarks: import.
+ * Benchmarks: import (throughput of 12-MP JPEGs), library (the timeline with 100,000 photos).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../cli/serve';
 import { benchImport } from './import';
+import { benchLibrary } from './library';
 
-const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport };
+const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, library: benchLibrary };
 
 async function main(): Promise<void> {
   const [name = 'all', ...rest] = process.argv.slice(2);

@@ -8,6 +8,8 @@ const CAPACITY = 2000;
 
 export class ThumbCache {
   readonly #urls = new Map<string, Promise<string | null>>();
+  /** Reads asked for in this task, done together in one transaction (a transaction each is slow). */
+  #batch: Array<{ id: string; resolve: (url: string | null) => void }> = [];
 
   constructor(private readonly db: KeepsakeDatabase, private readonly kind: 'small' | 'preview' = 'small') {}
 
@@ -18,10 +20,23 @@ export class ThumbCache {
       this.#urls.set(photoId, cached);
       return cached;
     }
-    const url = this.db.get('thumbs', photoId).then((record) => (record ? URL.createObjectURL(record[this.kind]) : null));
+    const url = new Promise<string | null>((resolve) => {
+      if (this.#batch.push({ id: photoId, resolve }) === 1) queueMicrotask(() => void this.#readBatch());
+    });
     this.#urls.set(photoId, url);
     this.#evict();
     return url;
+  }
+
+  async #readBatch(): Promise<void> {
+    const batch = this.#batch;
+    this.#batch = [];
+    const store = this.db.transaction('thumbs').store;
+    const records = await Promise.all(batch.map(({ id }) => store.get(id)));
+    batch.forEach(({ resolve }, i) => {
+      const record = records[i];
+      resolve(record ? URL.createObjectURL(record[this.kind]) : null);
+    });
   }
 
   clear(): void {
