@@ -26,8 +26,7 @@ export async function makeThumbnails(file: Blob, bytes: Uint8Array, sniffed: Sni
   try {
     const smallSize = fitShortEdge(previewSize, SMALL_SHORT_EDGE, SMALL_LONG_EDGE_CAP);
     const small = await createImageBitmap(preview, { resizeWidth: smallSize.width, resizeHeight: smallSize.height, resizeQuality: 'high' });
-    const opaque = !mayHaveAlpha(sniffed);
-    return { small: await encodeJpeg(small, opaque), preview: await encodeJpeg(preview, opaque) };
+    return { small: await encodeJpeg(small), preview: await encodeJpeg(preview) };
   } finally {
     preview.close();
   }
@@ -41,8 +40,9 @@ export async function makeThumbnails(file: Blob, bytes: Uint8Array, sniffed: Sni
  * createImageBitmap applies. Browsers without ImageDecoder take the plain path.
  */
 async function decodeJpegScaled(bytes: Uint8Array, sniffed: SniffedImage, target: Size): Promise<ImageBitmap> {
-  if (typeof ImageDecoder === 'undefined') return decodeWithBrowser(new Blob([bytes as Uint8Array<ArrayBuffer>]), target);
   const scale = dctScale(Math.max(sniffed.storedWidth, sniffed.storedHeight), Math.max(target.width, target.height));
+  // At full scale there is nothing to gain, and Chromium then ignores the frame's EXIF rotation.
+  if (scale === 8 || typeof ImageDecoder === 'undefined') return decodeWithBrowser(new Blob([bytes as Uint8Array<ArrayBuffer>]), target);
   let frame: VideoFrame | undefined;
   const decoder = new ImageDecoder({
     data: bytes as Uint8Array<ArrayBuffer>,
@@ -119,16 +119,12 @@ async function decodeHeif(bytes: Uint8Array, size: Size): Promise<ImageBitmap> {
   }
 }
 
-/** PNG, WebP and AVIF can be transparent; JPEG and HEIC photos cannot. */
-const mayHaveAlpha = (sniffed: SniffedImage): boolean => sniffed.format === 'png' || sniffed.format === 'webp' || sniffed.format === 'avif';
-
-/** Encode and consume the bitmap. Opaque bitmaps go straight to the encoder, others over white. */
-async function encodeJpeg(bitmap: ImageBitmap, opaque: boolean): Promise<Blob> {
+/**
+ * Encode and consume the bitmap. Always drawn through a 2D canvas: Chromium's 'bitmaprenderer'
+ * would encode an EXIF-rotated bitmap's raw, unrotated pixels.
+ */
+async function encodeJpeg(bitmap: ImageBitmap): Promise<Blob> {
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  if (opaque) {
-    canvas.getContext('bitmaprenderer')!.transferFromImageBitmap(bitmap);
-    return canvas.convertToBlob({ type: 'image/jpeg', quality: JPEG_QUALITY });
-  }
   const context = canvas.getContext('2d', { alpha: false });
   if (!context) throw new Error('2D canvas is unavailable in this worker');
   // Transparent PNG/WebP pixels become white rather than JPEG's black.

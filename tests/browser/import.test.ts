@@ -4,15 +4,16 @@
  * every bad file refused with its code; duplicates recognised; the library survives a reload.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from '../../cli/browser';
-import { serveDist } from '../../cli/serve';
+import { ROOT, serveDist } from '../../cli/serve';
 import { importFiles, openApp, status } from '../../cli/drive';
 import type { Report } from '../../src/pipeline/report/report';
+import { buildExifApp1, insertExifApp1 } from '../../bench/exif-writer';
 import { CORPUS, expectedOutcome, expectedTakenAt, manifest } from '../corpus';
 
 const quiet = (): void => undefined;
@@ -65,6 +66,50 @@ describe('importing the shared corpus through the folder input', () => {
         expect(photo.gps!.lon, file.path).toBeCloseTo(file.gps.lon, 4);
       }
     }
+  });
+
+  it('makes display-oriented previews (≤ 1600 px) and grid thumbnails for every photo', async () => {
+    const sizes = await page.evaluate(async (ids) => {
+      const db = await new Promise<IDBDatabase>((done) => { const open = indexedDB.open('keepsake'); open.onsuccess = () => done(open.result); });
+      const out: Record<string, number[]> = {};
+      for (const id of ids) {
+        const record = await new Promise<{ small: Blob; preview: Blob }>((done) => { const get = db.transaction('thumbs').objectStore('thumbs').get(id); get.onsuccess = () => done(get.result); });
+        const [preview, small] = await Promise.all([createImageBitmap(record.preview), createImageBitmap(record.small)]);
+        out[id] = [preview.width, preview.height, small.width, small.height];
+      }
+      return out;
+    }, result.photos.map((p) => p.id));
+    for (const photo of result.photos) {
+      const [pw, ph, sw, sh] = sizes[photo.id]!;
+      const expectedLong = Math.min(1600, Math.max(photo.width, photo.height));
+      expect(Math.max(pw!, ph!), photo.paths[0]).toBe(expectedLong);
+      expect(Math.abs(pw! / ph! - photo.width / photo.height), photo.paths[0]).toBeLessThan(0.02);
+      expect(Math.min(sw!, sh!), photo.paths[0]).toBeLessThanOrEqual(256);
+      expect(Math.abs(sw! / sh! - photo.width / photo.height), photo.paths[0]).toBeLessThan(0.05);
+    }
+  });
+
+  it('turns every EXIF orientation (1–8) of the same picture upright in its preview', async () => {
+    const hoppers = manifest().files.filter((f) => /hopper(_orientation_\d)?\.jpg$/.test(f.path));
+    expect(hoppers.length).toBe(8);
+    const diffs = await page.evaluate(async (ids) => {
+      const db = await new Promise<IDBDatabase>((done) => { const open = indexedDB.open('keepsake'); open.onsuccess = () => done(open.result); });
+      const pixels = async (id: string) => {
+        const record = await new Promise<{ preview: Blob }>((done) => { const get = db.transaction('thumbs').objectStore('thumbs').get(id); get.onsuccess = () => done(get.result); });
+        const bitmap = await createImageBitmap(record.preview, { resizeWidth: 16, resizeHeight: 16, resizeQuality: 'high' });
+        const canvas = new OffscreenCanvas(16, 16);
+        canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+        return canvas.getContext('2d')!.getImageData(0, 0, 16, 16).data;
+      };
+      const reference = await pixels(ids[0]!);
+      return Promise.all(ids.slice(1).map(async (id) => {
+        const other = await pixels(id);
+        let diff = 0;
+        for (let i = 0; i < other.length; i++) diff += Math.abs(other[i]! - reference[i]!);
+        return diff / other.length;
+      }));
+    }, hoppers.map((f) => f.sha256));
+    for (const diff of diffs) expect(diff).toBeLessThan(12);
   });
 
   it('shows the library grid with a thumbnail for every photo in view', async () => {
@@ -193,6 +238,72 @@ describe('other ways in, and changing one’s mind', () => {
       const after = await status(tab);
       expect(after.phase).toBe('idle');
       expect(after.photos).toBe(result.photos.length);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('AVIF', () => {
+  it('imports AVIF through the browser decoder, with its EXIF and its irot rotation', async () => {
+    const fresh = await launchBrowser();
+    try {
+      const tab = await openApp(fresh.context, url);
+      const dir = resolve(ROOT, 'tests/fixtures');
+      await importFiles(tab, ['cat.avif', 'cat-irot90.avif'].map((name) => join(dir, name)), quiet, 'file-input');
+      const result = await tab.evaluate(() => window.__keepsake!.report(''));
+      const byPath = (path: string) => result.photos.find((p) => p.paths[0] === path)!;
+      expect(result.files.every((f) => f.status === 'imported')).toBe(true);
+      expect(byPath('cat.avif')).toMatchObject({ format: 'avif', width: 451, height: 300, takenAt: '2023-03-04T10:15:22+00:00' });
+      expect(byPath('cat-irot90.avif')).toMatchObject({ format: 'avif', width: 300, height: 451 });
+      const preview = await tab.evaluate(async (id) => {
+        const db = await new Promise<IDBDatabase>((done) => { const open = indexedDB.open('keepsake'); open.onsuccess = () => done(open.result); });
+        const record = await new Promise<{ preview: Blob }>((done) => { const get = db.transaction('thumbs').objectStore('thumbs').get(id); get.onsuccess = () => done(get.result); });
+        const bitmap = await createImageBitmap(record.preview);
+        return [bitmap.width, bitmap.height];
+      }, byPath('cat-irot90.avif').id);
+      expect(preview).toEqual([300, 451]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('a big rotated phone JPEG', () => {
+  it('decodes at reduced scale and still turns the preview upright', async () => {
+    const jpeg = new Uint8Array(readFileSync(join(CORPUS, 'bad/large_50mp.jpg')));
+    const app1 = buildExifApp1({ dateTimeOriginal: '2024:06:03 14:22:05', offsetTimeOriginal: '+01:00', orientation: 6, make: 'Keepsake', model: 'Test', pixelXDimension: 9440, pixelYDimension: 5310 });
+    const dir = mkdtempSync(join(tmpdir(), 'keepsake-rotated-'));
+    writeFileSync(join(dir, 'rotated.jpg'), insertExifApp1(jpeg, app1));
+    const fresh = await launchBrowser();
+    try {
+      const tab = await openApp(fresh.context, url);
+      await importFiles(tab, [join(dir, 'rotated.jpg')], quiet, 'file-input');
+      const [photo] = (await tab.evaluate(() => window.__keepsake!.report(''))).photos;
+      expect(photo).toMatchObject({ width: 5310, height: 9440, orientation: 6, takenAt: '2024-06-03T14:22:05+01:00' });
+      const check = await tab.evaluate(async (id) => {
+        const db = await new Promise<IDBDatabase>((done) => { const open = indexedDB.open('keepsake'); open.onsuccess = () => done(open.result); });
+        const get = <T,>(store: string) => new Promise<T>((done) => { const r = db.transaction(store).objectStore(store).get(id); r.onsuccess = () => done(r.result as T); });
+        const record = await get<{ original: { path: string } }>('photos');
+        const thumbs = await get<{ preview: Blob }>('thumbs');
+        let dir = await navigator.storage.getDirectory();
+        const parts = record.original.path.split('/');
+        for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
+        const original = await (await dir.getFileHandle(parts.at(-1)!)).getFile();
+        const preview = await createImageBitmap(thumbs.preview);
+        const pixels = async (source: ImageBitmapSource, options: ImageBitmapOptions) => {
+          const bitmap = await createImageBitmap(source, { ...options, resizeWidth: 18, resizeHeight: 32, resizeQuality: 'high' });
+          const canvas = new OffscreenCanvas(18, 32);
+          canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+          return canvas.getContext('2d')!.getImageData(0, 0, 18, 32).data;
+        };
+        const [a, b] = await Promise.all([pixels(thumbs.preview, {}), pixels(original, { imageOrientation: 'from-image' })]);
+        let diff = 0;
+        for (let i = 0; i < a.length; i++) diff += Math.abs(a[i]! - b[i]!);
+        return { size: [preview.width, preview.height], meanDiff: diff / a.length };
+      }, photo!.id);
+      expect(check.size).toEqual([900, 1600]);
+      expect(check.meanDiff).toBeLessThan(10);
     } finally {
       await fresh.close();
     }
