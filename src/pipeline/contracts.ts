@@ -51,7 +51,7 @@ export interface PhotoMeta {
   /** UTC instant in ms when the offset is known (or the source is the file date), else null. */
   takenAtUtcMs: number | null;
   gps: GpsPosition | null;
-  /** EXIF Orientation 1..8 as stored, null when absent. */
+  /** EXIF Orientation as stored (normally 1..8; some cameras write 0), null when absent. */
   orientation: number | null;
   camera: { make: string | null; model: string | null } | null;
   /** Set when EXIF was present but could not be read; the photo still imports. */
