@@ -14,6 +14,7 @@ import { ROOT, serveDist } from '../../cli/serve';
 import { importFiles, openApp, status } from '../../cli/drive';
 import type { Report } from '../../src/pipeline/report/report';
 import { buildExifApp1, insertExifApp1 } from '../../bench/exif-writer';
+import { installPageHelpers } from './page-helpers';
 import { CORPUS, expectedOutcome, expectedTakenAt, manifest } from '../corpus';
 
 const quiet = (): void => undefined;
@@ -69,13 +70,12 @@ describe('importing the shared corpus through the folder input', () => {
   });
 
   it('makes display-oriented previews (≤ 1600 px) and grid thumbnails for every photo', async () => {
+    await installPageHelpers(page);
     const sizes = await page.evaluate(async (ids) => {
-      const db = await new Promise<IDBDatabase>((done) => { const open = indexedDB.open('keepsake'); open.onsuccess = () => done(open.result); });
       const out: Record<string, number[]> = {};
       for (const id of ids) {
-        const record = await new Promise<{ small: Blob; preview: Blob }>((done) => { const get = db.transaction('thumbs').objectStore('thumbs').get(id); get.onsuccess = () => done(get.result); });
-        const [preview, small] = await Promise.all([createImageBitmap(record.preview), createImageBitmap(record.small)]);
-        out[id] = [preview.width, preview.height, small.width, small.height];
+        const record = await window.__kt.record<{ small: Blob; preview: Blob }>('thumbs', id);
+        out[id] = [...(await window.__kt.size(record.preview)), ...(await window.__kt.size(record.small))];
       }
       return out;
     }, result.photos.map((p) => p.id));
@@ -92,22 +92,11 @@ describe('importing the shared corpus through the folder input', () => {
   it('turns every EXIF orientation (1–8) of the same picture upright in its preview', async () => {
     const hoppers = manifest().files.filter((f) => /hopper(_orientation_\d)?\.jpg$/.test(f.path));
     expect(hoppers.length).toBe(8);
+    await installPageHelpers(page);
     const diffs = await page.evaluate(async (ids) => {
-      const db = await new Promise<IDBDatabase>((done) => { const open = indexedDB.open('keepsake'); open.onsuccess = () => done(open.result); });
-      const pixels = async (id: string) => {
-        const record = await new Promise<{ preview: Blob }>((done) => { const get = db.transaction('thumbs').objectStore('thumbs').get(id); get.onsuccess = () => done(get.result); });
-        const bitmap = await createImageBitmap(record.preview, { resizeWidth: 16, resizeHeight: 16, resizeQuality: 'high' });
-        const canvas = new OffscreenCanvas(16, 16);
-        canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-        return canvas.getContext('2d')!.getImageData(0, 0, 16, 16).data;
-      };
+      const pixels = async (id: string) => window.__kt.pixels((await window.__kt.record<{ preview: Blob }>('thumbs', id)).preview, 16, 16);
       const reference = await pixels(ids[0]!);
-      return Promise.all(ids.slice(1).map(async (id) => {
-        const other = await pixels(id);
-        let diff = 0;
-        for (let i = 0; i < other.length; i++) diff += Math.abs(other[i]! - reference[i]!);
-        return diff / other.length;
-      }));
+      return Promise.all(ids.slice(1).map(async (id) => window.__kt.meanDifference(await pixels(id), reference)));
     }, hoppers.map((f) => f.sha256));
     for (const diff of diffs) expect(diff).toBeLessThan(12);
   });
@@ -256,12 +245,8 @@ describe('AVIF', () => {
       expect(result.files.every((f) => f.status === 'imported')).toBe(true);
       expect(byPath('cat.avif')).toMatchObject({ format: 'avif', width: 451, height: 300, takenAt: '2023-03-04T10:15:22+00:00' });
       expect(byPath('cat-irot90.avif')).toMatchObject({ format: 'avif', width: 300, height: 451 });
-      const preview = await tab.evaluate(async (id) => {
-        const db = await new Promise<IDBDatabase>((done) => { const open = indexedDB.open('keepsake'); open.onsuccess = () => done(open.result); });
-        const record = await new Promise<{ preview: Blob }>((done) => { const get = db.transaction('thumbs').objectStore('thumbs').get(id); get.onsuccess = () => done(get.result); });
-        const bitmap = await createImageBitmap(record.preview);
-        return [bitmap.width, bitmap.height];
-      }, byPath('cat-irot90.avif').id);
+      await installPageHelpers(tab);
+      const preview = await tab.evaluate(async (id) => window.__kt.size((await window.__kt.record<{ preview: Blob }>('thumbs', id)).preview), byPath('cat-irot90.avif').id);
       expect(preview).toEqual([300, 451]);
     } finally {
       await fresh.close();
@@ -281,26 +266,16 @@ describe('a big rotated phone JPEG', () => {
       await importFiles(tab, [join(dir, 'rotated.jpg')], quiet, 'file-input');
       const [photo] = (await tab.evaluate(() => window.__keepsake!.report(''))).photos;
       expect(photo).toMatchObject({ width: 5310, height: 9440, orientation: 6, takenAt: '2024-06-03T14:22:05+01:00' });
+      await installPageHelpers(tab);
       const check = await tab.evaluate(async (id) => {
-        const db = await new Promise<IDBDatabase>((done) => { const open = indexedDB.open('keepsake'); open.onsuccess = () => done(open.result); });
-        const get = <T,>(store: string) => new Promise<T>((done) => { const r = db.transaction(store).objectStore(store).get(id); r.onsuccess = () => done(r.result as T); });
-        const record = await get<{ original: { path: string } }>('photos');
-        const thumbs = await get<{ preview: Blob }>('thumbs');
-        let dir = await navigator.storage.getDirectory();
-        const parts = record.original.path.split('/');
-        for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
-        const original = await (await dir.getFileHandle(parts.at(-1)!)).getFile();
-        const preview = await createImageBitmap(thumbs.preview);
-        const pixels = async (source: ImageBitmapSource, options: ImageBitmapOptions) => {
-          const bitmap = await createImageBitmap(source, { ...options, resizeWidth: 18, resizeHeight: 32, resizeQuality: 'high' });
-          const canvas = new OffscreenCanvas(18, 32);
-          canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-          return canvas.getContext('2d')!.getImageData(0, 0, 18, 32).data;
-        };
-        const [a, b] = await Promise.all([pixels(thumbs.preview, {}), pixels(original, { imageOrientation: 'from-image' })]);
-        let diff = 0;
-        for (let i = 0; i < a.length; i++) diff += Math.abs(a[i]! - b[i]!);
-        return { size: [preview.width, preview.height], meanDiff: diff / a.length };
+        const record = await window.__kt.record<{ original: { path: string } }>('photos', id);
+        const thumbs = await window.__kt.record<{ preview: Blob }>('thumbs', id);
+        const original = await window.__kt.opfsFile(record.original.path);
+        const [a, b] = await Promise.all([
+          window.__kt.pixels(thumbs.preview, 18, 32),
+          window.__kt.pixels(original, 18, 32, { imageOrientation: 'from-image' }),
+        ]);
+        return { size: await window.__kt.size(thumbs.preview), meanDiff: window.__kt.meanDifference(a, b) };
       }, photo!.id);
       expect(check.size).toEqual([900, 1600]);
       expect(check.meanDiff).toBeLessThan(10);
