@@ -23,6 +23,16 @@ let url: string;
 let browser: Browser;
 let page: Page;
 
+/** A test in a browser of its own (fresh profile: empty library). */
+async function withFreshApp(test: (tab: Page) => Promise<void>): Promise<void> {
+  const fresh = await launchBrowser();
+  try {
+    await test(await openApp(fresh.context, url));
+  } finally {
+    await fresh.close();
+  }
+}
+
 const report = (root: string): Promise<Report> => page.evaluate((r) => window.__keepsake!.report(r), root);
 
 beforeAll(async () => {
@@ -166,9 +176,7 @@ describe('bad input', () => {
 
 describe('an import interrupted by a reload', () => {
   it('resumes on the next open and finishes without duplicates', async () => {
-    const fresh = await launchBrowser();
-    try {
-      const tab = await openApp(fresh.context, url);
+    await withFreshApp(async (tab) => {
       const files = manifest().files;
       await tab.setInputFiles('[data-testid=folder-input]', resolve(CORPUS, 'photos'));
       await tab.waitForFunction(() => {
@@ -182,17 +190,13 @@ describe('an import interrupted by a reload', () => {
       expect(result.photos).toHaveLength(files.length);
       expect(new Set(result.files.map((f) => f.path)).size).toBe(result.files.length);
       expect(result.files.filter((f) => f.status === 'imported')).toHaveLength(files.length);
-    } finally {
-      await fresh.close();
-    }
+    });
   });
 });
 
 describe('other ways in, and changing one’s mind', () => {
   it('imports photos dropped on the window', async () => {
-    const fresh = await launchBrowser();
-    try {
-      const tab = await openApp(fresh.context, url);
+    await withFreshApp(async (tab) => {
       const names = await tab.evaluate(async () => {
         const index = (await (await fetch('/demo/index.json')).json()) as { files: Array<{ name: string }> };
         const picked = index.files.slice(0, 3).map((f) => f.name);
@@ -204,15 +208,11 @@ describe('other ways in, and changing one’s mind', () => {
       await tab.waitForFunction(() => window.__keepsake!.status().phase === 'done', null, { timeout: 60_000 });
       const result = await tab.evaluate(() => window.__keepsake!.report(''));
       expect(result.files.map((f) => [f.path, f.status]).sort()).toEqual(names.map((n) => [n, 'imported']).sort());
-    } finally {
-      await fresh.close();
-    }
+    });
   });
 
   it('cancels an import: what was imported stays, nothing else is left queued', async () => {
-    const fresh = await launchBrowser();
-    try {
-      const tab = await openApp(fresh.context, url);
+    await withFreshApp(async (tab) => {
       await tab.setInputFiles('[data-testid=folder-input]', resolve(CORPUS, 'photos'));
       await tab.waitForFunction(() => window.__keepsake!.status().done >= 3, null, { timeout: 120_000 });
       await tab.getByRole('button', { name: 'Cancel' }).click();
@@ -227,17 +227,13 @@ describe('other ways in, and changing one’s mind', () => {
       const after = await status(tab);
       expect(after.phase).toBe('idle');
       expect(after.photos).toBe(result.photos.length);
-    } finally {
-      await fresh.close();
-    }
+    });
   });
 });
 
 describe('AVIF', () => {
   it('imports AVIF through the browser decoder, with its EXIF and its irot rotation', async () => {
-    const fresh = await launchBrowser();
-    try {
-      const tab = await openApp(fresh.context, url);
+    await withFreshApp(async (tab) => {
       const dir = resolve(ROOT, 'tests/fixtures');
       await importFiles(tab, ['cat.avif', 'cat-irot90.avif'].map((name) => join(dir, name)), quiet, 'file-input');
       const result = await tab.evaluate(() => window.__keepsake!.report(''));
@@ -248,9 +244,7 @@ describe('AVIF', () => {
       await installPageHelpers(tab);
       const preview = await tab.evaluate(async (id) => window.__kt.size((await window.__kt.record<{ preview: Blob }>('thumbs', id)).preview), byPath('cat-irot90.avif').id);
       expect(preview).toEqual([300, 451]);
-    } finally {
-      await fresh.close();
-    }
+    });
   });
 });
 
@@ -260,9 +254,7 @@ describe('a big rotated phone JPEG', () => {
     const app1 = buildExifApp1({ dateTimeOriginal: '2024:06:03 14:22:05', offsetTimeOriginal: '+01:00', orientation: 6, make: 'Keepsake', model: 'Test', pixelXDimension: 9440, pixelYDimension: 5310 });
     const dir = mkdtempSync(join(tmpdir(), 'keepsake-rotated-'));
     writeFileSync(join(dir, 'rotated.jpg'), insertExifApp1(jpeg, app1));
-    const fresh = await launchBrowser();
-    try {
-      const tab = await openApp(fresh.context, url);
+    await withFreshApp(async (tab) => {
       await importFiles(tab, [join(dir, 'rotated.jpg')], quiet, 'file-input');
       const [photo] = (await tab.evaluate(() => window.__keepsake!.report(''))).photos;
       expect(photo).toMatchObject({ width: 5310, height: 9440, orientation: 6, takenAt: '2024-06-03T14:22:05+01:00' });
@@ -279,8 +271,6 @@ describe('a big rotated phone JPEG', () => {
       }, photo!.id);
       expect(check.size).toEqual([900, 1600]);
       expect(check.meanDiff).toBeLessThan(10);
-    } finally {
-      await fresh.close();
-    }
+    });
   });
 });
