@@ -12,6 +12,8 @@ export interface AutomationStatus {
   loaded: boolean;
   jobId: string | null;
   phase: string;
+  /** When the current/last import job started (epoch ms). */
+  startedAt: number | null;
   done: number;
   total: number;
   photos: number;
@@ -23,7 +25,8 @@ export interface KeepsakeAutomation {
   report(root: string): Promise<Report>;
   /** Benchmark baseline: decode every file of an <input> at full size in a pool of the import pool's size. */
   decodeOnly(inputSelector: string): Promise<{ files: number; pixels: number; ms: number }>;
-  longTasks(): number[];
+  /** Main-thread tasks over 50 ms: when they started (epoch ms) and how long they took. */
+  longTasks(): Array<{ at: number; ms: number }>;
 }
 
 declare global {
@@ -33,9 +36,9 @@ declare global {
 }
 
 export function installAutomation(library: Library): void {
-  const longTasks: number[] = [];
+  const longTasks: Array<{ at: number; ms: number }> = [];
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) longTasks.push(entry.duration);
+    for (const entry of list.getEntries()) longTasks.push({ at: performance.timeOrigin + entry.startTime, ms: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
 
   window.__keepsake = {
@@ -43,6 +46,7 @@ export function installAutomation(library: Library): void {
       loaded: library.loaded,
       jobId: library.progress?.jobId ?? null,
       phase: library.progress?.phase ?? 'idle',
+      startedAt: library.progress?.startedAt ?? null,
       done: library.progress?.done ?? 0,
       total: library.progress?.total ?? 0,
       photos: library.photos.length,

@@ -129,6 +129,21 @@ describe('importing the shared corpus through the folder input', () => {
     await expect.poll(() => viewer.count()).toBe(0);
   });
 
+  it('moves between photos with the arrow keys, Home and End, scrolling as needed', async () => {
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.index);
+    await page.locator('[data-testid=library-grid] button[data-index="0"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(focused).toBe('1');
+    await page.keyboard.press('End');
+    await expect.poll(focused).toBe(String(result.photos.length - 1));
+    await page.keyboard.press('Home');
+    await expect.poll(focused).toBe('0');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('viewer').isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(focused).toBe('0');
+  });
+
   it('recognises the same files imported again, and the same bytes under another name', async () => {
     const copies = mkdtempSync(join(tmpdir(), 'keepsake-copies-'));
     const some = manifest().files.slice(0, 3);

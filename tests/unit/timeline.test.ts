@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstRowAt, layoutTimeline, sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
+import { firstRowAt, gridNeighbour, layoutTimeline, rowOfPhoto, sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
 import { dayKey, localSortMs, monthKey } from '../../src/pipeline/import/time';
 
 const at = (iso: string, id: string): TimelinePhoto => ({ id, t: Date.parse(`${iso}Z`) });
@@ -48,5 +48,30 @@ describe('layoutTimeline', () => {
     const big = layoutTimeline(many, options);
     expect(big.rows.filter((r) => r.kind === 'cells').reduce((n, r) => n + r.count, 0)).toBe(100_000);
     expect(big.months.reduce((n, m) => n + m.count, 0)).toBe(100_000);
+  });
+});
+
+describe('keyboard movement in the grid', () => {
+  // 3 photos on one day, then 7 on the next (5 columns): rows [0..2], [3..7], [8..9].
+  const photos = sortNewestFirst([
+    ...Array.from({ length: 3 }, (_, i) => at(`2024-06-03T1${i}:00:00`, `a${i}`)),
+    ...Array.from({ length: 7 }, (_, i) => at(`2024-06-02T1${i}:00:00`, `b${i}`)),
+  ]);
+  const { rows } = layoutTimeline(photos, options);
+
+  it('finds the row of any photo', () => {
+    const firsts = [0, 2, 3, 7, 8, 9].map((i) => (rows[rowOfPhoto(rows, i)] as { first: number }).first);
+    expect(firsts).toEqual([0, 0, 3, 3, 8, 8]);
+  });
+
+  it('moves by photo, by row in the same column, and to the ends', () => {
+    expect(gridNeighbour(rows, 10, 2, 'ArrowRight')).toBe(3);
+    expect(gridNeighbour(rows, 10, 0, 'ArrowLeft')).toBe(0);
+    expect(gridNeighbour(rows, 10, 1, 'ArrowDown')).toBe(4);
+    expect(gridNeighbour(rows, 10, 7, 'ArrowUp')).toBe(2);
+    expect(gridNeighbour(rows, 10, 6, 'ArrowDown')).toBe(9);
+    expect(gridNeighbour(rows, 10, 9, 'ArrowDown')).toBe(9);
+    expect(gridNeighbour(rows, 10, 5, 'End')).toBe(9);
+    expect(gridNeighbour(rows, 10, 5, 'Home')).toBe(0);
   });
 });

@@ -97,3 +97,56 @@ export function firstRowAt(rows: readonly TimelineRow[], y: number): number {
   }
   return lo;
 }
+
+type CellsRow = Extract<TimelineRow, { kind: 'cells' }>;
+
+/** Index into `rows` of the cells row holding photo `index` (binary search on `first`). */
+export function rowOfPhoto(rows: readonly TimelineRow[], index: number): number {
+  let lo = 0;
+  let hi = rows.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const row = rows[mid]!;
+    const first = row.kind === 'cells' ? row.first : firstOfNextCells(rows, mid);
+    if (first <= index) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  while (found >= 0 && rows[found]!.kind !== 'cells') found -= 1;
+  return found;
+}
+
+/** Header rows sort with the cells row after them. */
+function firstOfNextCells(rows: readonly TimelineRow[], at: number): number {
+  for (let i = at; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (row.kind === 'cells') return row.first;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+export type GridKey = 'ArrowLeft' | 'ArrowRight' | 'ArrowUp' | 'ArrowDown' | 'Home' | 'End';
+
+/**
+ * Where a key moves the focus in the grid: left/right by one photo, up/down to the same column of
+ * the previous/next row (the last photo of a shorter row), Home/End to the ends of the library.
+ */
+export function gridNeighbour(rows: readonly TimelineRow[], total: number, index: number, key: GridKey): number {
+  if (key === 'Home') return 0;
+  if (key === 'End') return total - 1;
+  if (key === 'ArrowLeft') return Math.max(0, index - 1);
+  if (key === 'ArrowRight') return Math.min(total - 1, index + 1);
+  const at = rowOfPhoto(rows, index);
+  const row = rows[at] as CellsRow;
+  const column = index - row.first;
+  const step = key === 'ArrowUp' ? -1 : 1;
+  for (let i = at + step; i >= 0 && i < rows.length; i += step) {
+    const next = rows[i]!;
+    if (next.kind === 'cells') return next.first + Math.min(column, next.count - 1);
+  }
+  return index;
+}
