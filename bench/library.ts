@@ -91,7 +91,7 @@ async function seedLibrary(count: number): Promise<void> {
         storedWidth: 4000, storedHeight: 3000, orientation: 1, takenAt: new Date(t).toISOString().slice(0, 19), takenAtSource: 'exif',
         takenAtUtcMs: null, localSortMs: t, gps: null, camera: null, importedAt: 0, original: { kind: 'opfs', path: `bench/${i}` },
       });
-      tx.objectStore('thumbs').put({ photoId: id, small: tiny, preview: tiny });
+      tx.objectStore('thumbs').put({ schema: 1, photoId: id, small: tiny, preview: tiny });
     }
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;

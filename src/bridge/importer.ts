@@ -181,7 +181,7 @@ export class ImportRunner {
     const picked: Array<{ seq: number; path: string; file: File }> = [];
     sources.forEach((source, seq) => {
       if (source.handle) {
-        withHandle.push({ jobId: this.job.id, seq, path: source.path, size: source.file?.size ?? 0, lastModified: source.file?.lastModified ?? 0, state: 'pending', source: { kind: 'handle', handle: source.handle } });
+        withHandle.push({ schema: RECORD_SCHEMA, jobId: this.job.id, seq, path: source.path, size: source.file?.size ?? 0, lastModified: source.file?.lastModified ?? 0, state: 'pending', source: { kind: 'handle', handle: source.handle } });
       } else if (source.file) {
         picked.push({ seq, path: source.path, file: source.file });
         this.#picked.set(seq, source.file);

@@ -65,7 +65,7 @@ export async function processQueueItem(db: KeepsakeDatabase, jobId: string, seq:
     importedAt: Date.now(),
     original: item.source,
   };
-  return commitPhoto(db, item, photo, { photoId, ...thumbs });
+  return commitPhoto(db, item, photo, { schema: RECORD_SCHEMA, photoId, ...thumbs });
 }
 
 /** Store photo + thumbnails + queue state atomically; a concurrent twin with the same bytes makes this one a duplicate. */

@@ -3,7 +3,7 @@
  * first, then its queue item is written, so that once queued a file survives a reload.
  */
 import { opfsOriginalPath, removeOpfsEntry, writeOpfsFile } from '../media/opfs';
-import type { KeepsakeDatabase, QueueItem } from '../db/schema';
+import { RECORD_SCHEMA, type KeepsakeDatabase, type QueueItem } from '../db/schema';
 
 export interface PickedFile {
   seq: number;
@@ -25,7 +25,7 @@ export async function stageFiles(db: KeepsakeDatabase, jobId: string, picked: Pi
       if ((error as DOMException).name === 'QuotaExceededError') throw new StorageFullError('storage full');
       throw error;
     }
-    items.push({ jobId, seq, path, size: file.size, lastModified: file.lastModified, state: 'pending', source: { kind: 'opfs', path: opfsPath } });
+    items.push({ schema: RECORD_SCHEMA, jobId, seq, path, size: file.size, lastModified: file.lastModified, state: 'pending', source: { kind: 'opfs', path: opfsPath } });
   }
   await queueItems(db, jobId, items);
 }

@@ -40,6 +40,7 @@ export interface PhotoRecord {
 }
 
 export interface ThumbRecord {
+  schema: number;
   photoId: string;
   /** ≈256 px on the short side, for the grid. */
   small: Blob;
@@ -63,6 +64,7 @@ export type QueueState = 'pending' | 'done';
 
 /** One file of an import job: a unit of resumable work. */
 export interface QueueItem {
+  schema: number;
   jobId: string;
   seq: number;
   path: string;

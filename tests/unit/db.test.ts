@@ -19,7 +19,7 @@ describe('the keepsake database', () => {
   it('queues items and counts them on the job in one transaction', async () => {
     const db = await openKeepsakeDB('t-queue');
     await db.put('jobs', job('j1'));
-    await queueItems(db, 'j1', [0, 1].map((seq) => ({ jobId: 'j1', seq, path: `a/${seq}.jpg`, size: 1, lastModified: 0, state: 'pending' as const, source: { kind: 'opfs' as const, path: `originals/j1/${seq}` } })));
+    await queueItems(db, 'j1', [0, 1].map((seq) => ({ schema: RECORD_SCHEMA, jobId: 'j1', seq, path: `a/${seq}.jpg`, size: 1, lastModified: 0, state: 'pending' as const, source: { kind: 'opfs' as const, path: `originals/j1/${seq}` } })));
     expect((await db.get('jobs', 'j1'))!.queued).toBe(2);
     expect(await db.countFromIndex('queue', 'byJobState', ['j1', 'pending'])).toBe(2);
     await expect(queueItems(db, 'missing', [])).rejects.toThrow(/missing/);
