@@ -22,8 +22,13 @@ afterAll(async () => {
 });
 
 describe('a newcomer opening Keepsake', () => {
-  it('sees the demo library import itself into an empty library', async () => {
+  it('sees the demo library import itself into an empty library, and nothing leaves the origin', async () => {
     const demo = JSON.parse(readFileSync(join(DIST, 'demo/index.json'), 'utf8')) as { files: unknown[] };
+    const elsewhere: string[] = [];
+    browser.context.on('request', (request) => {
+      const target = request.url();
+      if (!target.startsWith(`${url}/`) && !/^(blob|data):/.test(target)) elsewhere.push(target);
+    });
     const page = await openApp(browser.context, url, 'automation=1');
     await page.waitForFunction(() => window.__keepsake!.status().jobId !== null, null, { timeout: 60_000 });
     const result = await waitForImport(page, () => undefined);
@@ -31,6 +36,7 @@ describe('a newcomer opening Keepsake', () => {
     await expect.poll(() => page.getByTestId('import-summary').textContent()).toMatch(new RegExp(`${demo.files.length} photos added`));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=library-grid] img[src^="blob:"]').length >= 4);
     await page.screenshot({ path: join('test-results', 'library-demo.png') });
+    expect(elsewhere).toEqual([]);
   });
 
   it('is cross-origin isolated and runs offline once loaded (service worker)', async () => {
