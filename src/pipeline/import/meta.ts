@@ -782,13 +782,7 @@ async function inflate(data: Uint8Array): Promise<Uint8Array | null> {
         return null;
       }
     }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
+    return joinBytes(chunks, total);
   } catch {
     return null;
   }
@@ -966,13 +960,7 @@ function gatherExtents(b: Uint8Array, loc: ItemLocation, idat: Box | undefined):
     if (total > MAX_EXIF_BYTES) return null;
     parts.push(b.subarray(start, end));
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return joinBytes(parts, total);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -994,6 +982,17 @@ function tiffFromBlob(b: Uint8Array, start: number, end: number): Uint8Array | n
 function copyOf(b: Uint8Array, start: number, end: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(Math.max(0, end - start));
   out.set(b.subarray(start, end));
+  return out;
+}
+
+/** The parts laid end to end (`total` is their summed length). */
+function joinBytes(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
   return out;
 }
 
