@@ -75,8 +75,7 @@ async function commitPhoto(db: KeepsakeDatabase, item: QueueItem, photo: PhotoRe
   let outcome: FileOutcome;
   if (twin) {
     outcome = duplicateOutcome(item, twin);
-    twin.paths.includes(item.path) || twin.paths.push(item.path);
-    void tx.objectStore('photos').put(twin);
+    addPath(tx.objectStore('photos'), twin, item.path);
   } else {
     outcome = { path: item.path, status: 'imported', photoId: photo.id };
     void tx.objectStore('photos').put(photo);
@@ -92,10 +91,7 @@ async function finish(db: KeepsakeDatabase, item: QueueItem, outcome: FileOutcom
   if (outcome.status === 'duplicate') {
     const tx = db.transaction(['photos', 'queue'], 'readwrite');
     const photo = outcome.photoId ? await tx.objectStore('photos').get(outcome.photoId) : undefined;
-    if (photo && !photo.paths.includes(item.path)) {
-      photo.paths.push(item.path);
-      void tx.objectStore('photos').put(photo);
-    }
+    if (photo) addPath(tx.objectStore('photos'), photo, item.path);
     void tx.objectStore('queue').put(doneItem(item, outcome, null));
     await tx.done;
   } else {
@@ -103,6 +99,13 @@ async function finish(db: KeepsakeDatabase, item: QueueItem, outcome: FileOutcom
   }
   await dropOwnCopy(item);
   return outcome;
+}
+
+/** Remember another path the same bytes were imported under (inside the caller's transaction). */
+function addPath(photos: { put(photo: PhotoRecord): unknown }, photo: PhotoRecord, path: string): void {
+  if (photo.paths.includes(path)) return;
+  photo.paths.push(path);
+  void photos.put(photo);
 }
 
 function doneItem(item: QueueItem, outcome: FileOutcome, source: QueueItem['source']): QueueItem {
