@@ -88,7 +88,9 @@ export class ImportRunner {
     const runner = new ImportRunner(db, pool, stager, listener, job);
     const items = await db.getAll('queue', IDBKeyRange.bound([job.id, 0], [job.id, Infinity]));
     const done = items.filter((item) => item.state === 'done');
-    for (const item of done) if (item.outcome) runner.#count(item.outcome);
+    // What was done before the reload is counted and handed to the listener with the first progress.
+    runner.#pendingOutcomes = done.flatMap((item) => (item.outcome ? [item.outcome] : []));
+    for (const outcome of runner.#pendingOutcomes) runner.#count(outcome);
     runner.#rateStart.done = done.length;
     runner.#ready = items.filter((item) => item.state === 'pending').map((item) => item.seq);
     if (job.state === 'staging' && job.expected > job.queued) {

@@ -87,8 +87,7 @@ export class Library {
   }
 
   async #resume(job: ImportJob): Promise<void> {
-    this.outcomes = (await this.#db.getAll('queue', IDBKeyRange.bound([job.id, 0], [job.id, Infinity])))
-      .flatMap((item) => (item.outcome ? [item.outcome] : []));
+    this.outcomes = [];
     this.#runner = await ImportRunner.resume(this.#db, this.#pool, this.#stager, this.#listener(), job);
     this.progress = { ...this.#runner.progress };
   }
