@@ -21,7 +21,7 @@ export async function makeThumbnails(file: Blob, bytes: Uint8Array, sniffed: Sni
   const preview = sniffed.format === 'heic' || sniffed.format === 'heif'
     ? await decodeHeif(bytes, previewSize)
     : sniffed.format === 'jpeg' || sniffed.format === 'mpo'
-      ? await decodeJpegScaled(bytes, sniffed, previewSize)
+      ? await decodeJpegScaled(file, bytes, sniffed, previewSize)
       : await decodeWithBrowser(file, previewSize);
   try {
     const smallSize = fitShortEdge(previewSize, SMALL_SHORT_EDGE, SMALL_LONG_EDGE_CAP);
@@ -39,10 +39,10 @@ export async function makeThumbnails(file: Blob, bytes: Uint8Array, sniffed: Sni
  * resample that (small) frame to the exact size. The frame carries the EXIF rotation, which
  * createImageBitmap applies. Browsers without ImageDecoder take the plain path.
  */
-async function decodeJpegScaled(bytes: Uint8Array, sniffed: SniffedImage, target: Size): Promise<ImageBitmap> {
+async function decodeJpegScaled(file: Blob, bytes: Uint8Array, sniffed: SniffedImage, target: Size): Promise<ImageBitmap> {
   const scale = dctScale(Math.max(sniffed.storedWidth, sniffed.storedHeight), Math.max(target.width, target.height));
   // At full scale there is nothing to gain, and Chromium then ignores the frame's EXIF rotation.
-  if (scale === 8 || typeof ImageDecoder === 'undefined') return decodeWithBrowser(new Blob([bytes as Uint8Array<ArrayBuffer>]), target);
+  if (scale === 8 || typeof ImageDecoder === 'undefined') return decodeWithBrowser(file, target);
   let frame: VideoFrame | undefined;
   const decoder = new ImageDecoder({
     data: bytes as Uint8Array<ArrayBuffer>,
