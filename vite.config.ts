@@ -3,6 +3,7 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { keepsakeModels } from './models/vite-plugin.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -17,6 +18,8 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   plugins: [
     svelte({ configFile: false }),
+    // Model and wasm runtime files from node_modules, served from our own origin (models/registry.ts).
+    keepsakeModels(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: 'script-defer',
@@ -37,10 +40,12 @@ export default defineConfig({
       },
       workbox: {
         // The app shell (and workers, wasm) work offline after the first visit; the demo photos are
-        // fetched only when asked for, so they are not precached.
-        globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}'],
+        // fetched only when asked for, so they are not precached. The models and the wasm runtimes
+        // (models/registry.ts, ~27 MB) are precached so analysis works offline too.
+        globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}', 'models/**/*.{tflite,bin,json}', 'vendor/**/*.{wasm,js}'],
         globIgnores: ['demo/**'],
-        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        // The tasks-vision wasm alone is 13 MB.
+        maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
         navigateFallback: '/index.html',
       },
     }),

@@ -20,7 +20,7 @@ export async function benchImport(args: string[]): Promise<unknown> {
   const { url, server } = await serveDist();
   const browser = await launchBrowser();
   try {
-    const page = await openApp(browser.context, url);
+    const page = await openApp(browser.context, url, 'automation=1&demo=0&analyse=0');
     const version = browser.context.browser()?.version() ?? 'unknown';
 
     log(`decode-only baseline over ${fixtures.files.length} files…`);

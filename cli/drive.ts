@@ -30,6 +30,24 @@ export async function waitForImport(page: Page, log: (line: string) => void): Pr
   }
 }
 
+/**
+ * Wait until every stored photo has a current analysis (or the person's pause/stop, or a failure,
+ * ends the run), logging progress now and then.
+ */
+export async function waitForAnalysis(page: Page, log: (line: string) => void): Promise<AutomationStatus> {
+  let lastLog = 0;
+  for (;;) {
+    const s = await status(page);
+    const settled = s.analysis.phase !== 'loading' && s.analysis.phase !== 'running';
+    if (settled && (s.analysis.phase === 'stopped' || s.analysis.phase === 'paused' || (await page.evaluate(() => window.__keepsake!.unanalysed())) === 0)) return s;
+    if (Date.now() - lastLog > 2000) {
+      lastLog = Date.now();
+      if (s.analysis.total) log(`analyse: ${s.analysis.done}/${s.analysis.total}${s.analysis.backend ? ` on ${s.analysis.backend}` : ''}`);
+    }
+    await page.waitForTimeout(250);
+  }
+}
+
 /** Import through one of the app's own inputs (a folder, or files), exactly as a person picking them would. */
 export async function importFiles(page: Page, files: string | string[], log: (line: string) => void, input: 'folder-input' | 'file-input' = 'folder-input'): Promise<AutomationStatus> {
   const before = (await status(page)).jobId;
@@ -43,5 +61,7 @@ export async function runImport(context: BrowserContext, url: string, folder: st
   log(`importing ${folder}`);
   const result = await importFiles(page, folder, log);
   if (result.notice) log(`note: ${result.notice}`);
+  const analysed = await waitForAnalysis(page, log);
+  if (analysed.analysis.notice) log(`note: ${analysed.analysis.notice}`);
   return page.evaluate((root) => window.__keepsake!.report(root), basename(folder));
 }

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { RejectCode } from '../src/pipeline/contracts';
-import { ROOT } from '../cli/serve';
+import { CORPUS } from '../cli/corpus';
 
-export const CORPUS = process.env.KEEPSAKE_CORPUS ?? resolve(ROOT, '../shared/corpus');
+export { CORPUS };
 
 export interface ManifestFile {
   path: string;
@@ -15,6 +15,18 @@ export interface ManifestFile {
   original_metadata: boolean;
   capture: null | { datetime_original?: string; datetime_original_raw?: string; offset: string | null };
   gps: null | { lat: number; lon: number };
+  /** Ground-truth kind (photo, screenshot, document, receipt, other). */
+  kind?: 'photo' | 'screenshot' | 'document' | 'receipt' | 'other';
+  exif_present?: boolean;
+  faces?: null | { count: number | null; boxes: Array<{ box: [number, number, number, number]; person_id: string | null }> };
+  near_duplicate_group?: string | null;
+  burst_group?: string | null;
+}
+
+export interface ManifestGroup {
+  id: string;
+  description: string;
+  files: string[];
 }
 
 export interface ManifestBad {
@@ -26,6 +38,8 @@ export interface ManifestBad {
 export interface Manifest {
   files: ManifestFile[];
   bad: ManifestBad[];
+  near_duplicate_groups?: ManifestGroup[];
+  bursts?: ManifestGroup[];
 }
 
 export const manifest = (): Manifest => JSON.parse(readFileSync(resolve(CORPUS, 'manifest.json'), 'utf8')) as Manifest;

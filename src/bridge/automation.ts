@@ -6,7 +6,9 @@
 import type { Library } from '../state/library.svelte';
 import { buildReport, type Report } from '../pipeline/report/report';
 import { WorkerPool, createImportWorker, poolSizeFor } from './pool';
+import { pendingAnalysis } from './analyser';
 import type { ImportWorkerApi } from '../../workers/import.worker';
+import { MODELS } from '../../models/registry';
 
 export interface AutomationStatus {
   loaded: boolean;
@@ -18,6 +20,7 @@ export interface AutomationStatus {
   total: number;
   photos: number;
   notice?: string;
+  analysis: { phase: string; done: number; total: number; failed: number; backend: string | null; notice?: string };
 }
 
 export interface KeepsakeAutomation {
@@ -27,6 +30,10 @@ export interface KeepsakeAutomation {
   decodeOnly(inputSelector: string): Promise<{ files: number; pixels: number; ms: number }>;
   /** Main-thread tasks over 50 ms: when they started (epoch ms) and how long they took. */
   longTasks(): Array<{ at: number; ms: number }>;
+  /** Live TF.js tensors in each vision worker. */
+  tensors(): Promise<number[]>;
+  /** Photos stored without an analysis from the current models. */
+  unanalysed(): Promise<number>;
 }
 
 declare global {
@@ -51,6 +58,14 @@ export function installAutomation(library: Library): void {
       total: library.progress?.total ?? 0,
       photos: library.photos.length,
       ...(library.progress?.notice ? { notice: library.progress.notice } : {}),
+      analysis: {
+        phase: library.analysis?.phase ?? 'idle',
+        done: library.analysis?.done ?? 0,
+        total: library.analysis?.total ?? 0,
+        failed: library.analysis?.failed ?? 0,
+        backend: library.analysis?.backend ?? null,
+        ...(library.analysis?.notice ? { notice: library.analysis.notice } : {}),
+      },
     }),
     report: async (root) =>
       buildReport({
@@ -59,6 +74,13 @@ export function installAutomation(library: Library): void {
         outcomes: library.outcomes,
         photos: await library.db.getAll('photos'),
         importMs: library.lastImportMs,
+        analysis: {
+          records: await library.db.getAll('analyses'),
+          similar: library.similarGroups,
+          backend: library.analysis?.backend ?? null,
+          models: MODELS.map((model) => ({ name: model.id, version: model.version })),
+          analyseMs: library.lastAnalyseMs,
+        },
       }),
     decodeOnly: async (inputSelector) => {
       const input = document.querySelector<HTMLInputElement>(inputSelector);
@@ -78,5 +100,7 @@ export function installAutomation(library: Library): void {
       return { files: files.length, pixels, ms };
     },
     longTasks: () => [...longTasks],
+    tensors: () => library.tensors(),
+    unanalysed: async () => (await pendingAnalysis(library.db, await library.db.getAllKeys('photos'))).length,
   };
 }

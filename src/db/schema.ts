@@ -1,9 +1,10 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { GpsPosition, ImageFormat, RejectCode, TakenAtSource } from '../pipeline/contracts';
+import type { Box, DetectedFace, KindEvidence, Label, Point, QualityParts, Theme } from '../pipeline/analyse/types';
 
 /** Bump when a store or index changes; add a step to the ladder in `upgrade`, never drop user data. */
 export const DB_NAME = 'keepsake';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 /** Version of the record shapes written by this build (records carry it as `schema`). */
 export const RECORD_SCHEMA = 1;
 
@@ -93,6 +94,53 @@ export interface ImportJob {
   roots?: FileSystemHandle[];
 }
 
+/** Which model/code version produced each part of an analysis: a change re-runs only that part. */
+export interface StageVersions {
+  faces: string;
+  embeddings: string;
+  objects: string;
+  pixels: string;
+}
+
+export type TfBackend = 'webgpu' | 'webgl' | 'wasm';
+
+/** What the vision worker learned about one photo (display-orientation coordinates, 0..1). */
+export interface AnalysisRecord {
+  schema: number;
+  photoId: string;
+  versions: StageVersions;
+  /** `versions` joined: the index that finds photos analysed by the current models. */
+  versionKey: string;
+  backend: TfBackend;
+  faces: DetectedFace[];
+  labels: Label[];
+  themes: Theme[];
+  quality: QualityParts;
+  kind: KindEvidence;
+  /** 64-bit dHash, hex. */
+  dhash: string;
+  /** Compact appearance descriptor for near-duplicate matching (see pipeline/analyse/hash). */
+  appearance: Float32Array;
+  /** Milliseconds per stage, for the benchmark and the info panel. */
+  timings: Record<string, number>;
+  analysedAt: number;
+}
+
+/** One face with its embedding: what people clustering (issue 5) works on. */
+export interface FaceRecord {
+  schema: number;
+  /** `${photoId}#${index in AnalysisRecord.faces}` */
+  id: string;
+  photoId: string;
+  box: Box;
+  landmarks: Point[];
+  score: number;
+  /** L2-normalised; null when the face was too small or blurred to embed reliably. */
+  embedding: Float32Array | null;
+  embeddingModel: string;
+  personId: string | null;
+}
+
 export interface MetaRecord {
   key: string;
   value: unknown;
@@ -104,6 +152,8 @@ export interface KeepsakeDB extends DBSchema {
   jobs: { key: string; value: ImportJob; indexes: { byState: string } };
   queue: { key: [string, number]; value: QueueItem; indexes: { byJobState: [string, string] } };
   meta: { key: string; value: MetaRecord };
+  analyses: { key: string; value: AnalysisRecord; indexes: { byVersion: string } };
+  faces: { key: string; value: FaceRecord; indexes: { byPhoto: string } };
 }
 
 export type KeepsakeDatabase = IDBPDatabase<KeepsakeDB>;
@@ -129,6 +179,13 @@ export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void): Promise
         const queue = db.createObjectStore('queue', { keyPath: ['jobId', 'seq'] });
         queue.createIndex('byJobState', ['jobId', 'state']);
         db.createObjectStore('meta', { keyPath: 'key' });
+      }
+      if (oldVersion < 2) {
+        // Analysis results: new stores only, so every existing photo is simply "not analysed yet".
+        const analyses = db.createObjectStore('analyses', { keyPath: 'photoId' });
+        analyses.createIndex('byVersion', 'versionKey');
+        const faces = db.createObjectStore('faces', { keyPath: 'id' });
+        faces.createIndex('byPhoto', 'photoId');
       }
     },
   });

@@ -2,7 +2,11 @@
  * The app's library state (Svelte 5 runes). Big arrays are `$state.raw` and replaced whole, never
  * mutated item by item, so 100,000 photos cost one reactive signal, not 100,000.
  */
-import type { FileOutcome, ImportJob, KeepsakeDatabase, PhotoRecord } from '../db/schema';
+import type { AnalysisRecord, FileOutcome, ImportJob, KeepsakeDatabase, PhotoRecord, TfBackend } from '../db/schema';
+import type { PhotoKind } from '../pipeline/analyse/types';
+import type { SimilarGroup } from '../pipeline/analyse/similar';
+import { AnalysisRunner, type AnalysisProgress } from '../bridge/analyser';
+import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-library';
 import { canReadAll, requestReadAll } from '../bridge/pick';
 import { openKeepsakeDB } from '../db/schema';
 import { ImportRunner, unfinishedJobs, type ImportProgress, type ImportSource } from '../bridge/importer';
@@ -14,6 +18,15 @@ export interface LibraryPhoto extends TimelinePhoto {
   width: number;
   height: number;
 }
+
+/** What the library grid and its filters need of a photo's analysis. */
+export interface AnalysisSummary {
+  kind: PhotoKind;
+  quality: number;
+  faces: number;
+}
+
+export type LibraryFilter = 'all' | 'photos' | 'junk' | 'similar' | 'faces';
 
 export interface StorageInfo {
   usage: number;
@@ -35,12 +48,28 @@ export class Library {
   interrupted = $state.raw<{ job: ImportJob; remaining: number } | null>(null);
   /** Wall time of the last finished import, for the report. */
   lastImportMs = 0;
+  analysis = $state.raw<AnalysisProgress | null>(null);
+  /** Analysis summaries by photo id (replaced whole on every batch). */
+  analyses = $state.raw<Map<string, AnalysisSummary>>(new Map());
+  similarGroups = $state.raw<SimilarGroup[]>([]);
+  filter = $state<LibraryFilter>('all');
+  /** The photos the grid shows under the current filter, newest first. */
+  visible = $derived.by(() => filterPhotos(this.photos, this.filter, this.analyses, this.similarGroups));
+  /** Photo id → its similar group and whether it is the group's pick. */
+  similarOf = $derived.by(() => {
+    const map = new Map<string, { group: SimilarGroup; best: boolean }>();
+    for (const group of this.similarGroups) for (const id of group.photoIds) map.set(id, { group, best: group.best === id });
+    return map;
+  });
+  /** Wall time of the last finished analysis run, for the report. */
+  lastAnalyseMs = 0;
 
   #db!: KeepsakeDatabase;
   #pool = new WorkerPool<ImportWorkerApi>(createImportWorker, poolSizeFor());
   #stager = new WorkerPool<ImportWorkerApi>(createImportWorker, 1);
   #runner: ImportRunner | null = null;
   #known = new Set<string>();
+  #analyser: AnalysisRunner | null = null;
 
   get db(): KeepsakeDatabase {
     return this.#db;
@@ -50,19 +79,27 @@ export class Library {
     return this.progress?.phase === 'queueing' || this.progress?.phase === 'importing';
   }
 
-  async init(): Promise<void> {
+  #autoAnalyse = true;
+
+  /**
+   * `backend` forces a TF.js backend (tests and `?backend=`); otherwise the worker picks one.
+   * `autoAnalyse: false` (`?analyse=0`, import benchmarks) leaves analysis to an explicit call.
+   */
+  async init(options: { backend?: TfBackend; autoAnalyse?: boolean } = {}): Promise<void> {
+    this.#autoAnalyse = options.autoAnalyse ?? true;
     this.#db = await openKeepsakeDB(undefined, () => {
       this.error = 'A newer version of Keepsake was opened in another tab. Reload this tab to keep working.';
     });
-    await this.#loadPhotos();
+    await Promise.all([this.#loadPhotos(), this.#loadAnalyses()]);
     this.loaded = true;
     void this.refreshStorage();
+    this.#analyser = new AnalysisRunner(this.#db, this.#analysisListener(), options.backend);
     const [job] = await unfinishedJobs(this.#db);
-    if (!job) return;
+    if (!job) return this.analyseLibrary();
     if (job.roots && !(await canReadAll(job.roots))) {
       const remaining = await this.#db.countFromIndex('queue', 'byJobState', [job.id, 'pending']);
       this.interrupted = { job, remaining };
-      return;
+      return this.analyseLibrary();
     }
     await this.#resume(job);
   }
@@ -109,6 +146,34 @@ export class Library {
     this.#runner?.cancel();
   }
 
+  /** Analyse every photo without a current analysis (newest first). Waits while an import runs: they would compete for the same cores. */
+  async analyseLibrary(explicit = false): Promise<void> {
+    if (this.importing || !this.#analyser || (!explicit && !this.#autoAnalyse)) return;
+    await this.#analyser.enqueue(await this.#analysisOrder());
+    this.analysis = { ...this.#analyser.progress };
+  }
+
+  /** Newest first as the grid shows them, then any photo stored but not yet in the grid. */
+  async #analysisOrder(): Promise<string[]> {
+    const shown = this.photos.map((photo) => photo.id);
+    const seen = new Set(shown);
+    const stored = await this.#db.getAllKeys('photos');
+    return [...shown, ...stored.filter((id) => !seen.has(id))];
+  }
+
+  pauseAnalysis = (): Promise<void> | undefined => this.#analyser?.pause();
+  resumeAnalysis = async (): Promise<void> => {
+    this.#autoAnalyse = true;
+    await this.#analyser?.resume(await this.#analysisOrder());
+  };
+  stopAnalysis = (): Promise<void> | undefined => this.#analyser?.stop();
+  /** Live TF.js tensors per vision worker (leak test). */
+  tensors = (): Promise<number[]> => this.#analyser?.tensors() ?? Promise.resolve([]);
+
+  async analysisOf(id: string): Promise<AnalysisRecord | undefined> {
+    return this.#db.get('analyses', id);
+  }
+
   async photo(id: string): Promise<PhotoRecord | undefined> {
     return this.#db.get('photos', id);
   }
@@ -126,6 +191,8 @@ export class Library {
         if (progress.phase === 'done' || progress.phase === 'cancelled') {
           this.lastImportMs = Date.now() - progress.startedAt;
           void this.refreshStorage();
+          // Outcomes reach the page with this last progress: let their photos join the library first.
+          setTimeout(() => void this.analyseLibrary(), 0);
         }
       },
       outcomes: (outcomes: FileOutcome[]) => {
@@ -133,6 +200,32 @@ export class Library {
         void this.#addPhotos(outcomes.flatMap((o) => (o.status === 'imported' && o.photoId ? [o.photoId] : [])));
       },
     };
+  }
+
+  #analysisListener() {
+    return {
+      progress: (progress: AnalysisProgress) => {
+        this.analysis = progress;
+        if (progress.phase === 'done' && progress.startedAt) this.lastAnalyseMs = Date.now() - progress.startedAt;
+      },
+      analysed: (ids: string[]) => void this.#loadAnalyses(ids),
+      grouped: () => void this.#loadSimilarGroups(),
+    };
+  }
+
+  /** Summaries of the given analyses (or all of them), merged into the map in one replacement. */
+  async #loadAnalyses(ids?: string[]): Promise<void> {
+    const tx = this.#db.transaction('analyses');
+    const records = ids ? await Promise.all(ids.map((id) => tx.store.get(id))) : await tx.store.getAll();
+    const next = new Map(this.analyses);
+    for (const record of records) if (record) next.set(record.photoId, { kind: record.kind.kind, quality: record.quality.score, faces: record.faces.length });
+    this.analyses = next;
+    if (!ids) await this.#loadSimilarGroups();
+  }
+
+  async #loadSimilarGroups(): Promise<void> {
+    const stored = (await this.#db.get('meta', SIMILAR_GROUPS_KEY))?.value as StoredSimilarGroups | undefined;
+    this.similarGroups = stored?.groups ?? [];
   }
 
   /** Read the library in chunks by primary key so no single task holds the page for long. */
@@ -160,6 +253,21 @@ export class Library {
     const added = records.flatMap((record) => (record ? [toLibraryPhoto(record)] : []));
     this.photos = mergeNewestFirst(this.photos, sortNewestFirst(added));
   }
+}
+
+function filterPhotos(photos: LibraryPhoto[], filter: LibraryFilter, analyses: Map<string, AnalysisSummary>, groups: SimilarGroup[]): LibraryPhoto[] {
+  if (filter === 'all') return photos;
+  if (filter === 'similar') {
+    const grouped = new Set(groups.flatMap((group) => group.photoIds));
+    return photos.filter((photo) => grouped.has(photo.id));
+  }
+  return photos.filter((photo) => {
+    const analysis = analyses.get(photo.id);
+    if (!analysis) return false;
+    if (filter === 'photos') return analysis.kind === 'photo';
+    if (filter === 'junk') return analysis.kind !== 'photo';
+    return analysis.faces > 0;
+  });
 }
 
 function toLibraryPhoto(photo: PhotoRecord): LibraryPhoto {

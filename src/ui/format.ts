@@ -27,3 +27,6 @@ export const formatMonth = (key: string): string => monthFormat.format(new Date(
 export const formatDay = (key: string): string => dayFormat.format(new Date(`${key}T00:00:00Z`));
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+
+/** How the vision backends are named to people. */
+export const BACKEND_NAMES = { webgpu: 'WebGPU (graphics card)', webgl: 'WebGL (graphics card)', wasm: 'WebAssembly (processor)' } as const;

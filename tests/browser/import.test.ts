@@ -18,6 +18,8 @@ import { installPageHelpers } from './page-helpers';
 import { CORPUS, expectedOutcome, expectedTakenAt, manifest } from '../corpus';
 
 const quiet = (): void => undefined;
+/** The import tests look at import only: analysis would compete with it for the two cores. */
+const IMPORT_ONLY = 'automation=1&demo=0&analyse=0';
 let server: Server;
 let url: string;
 let browser: Browser;
@@ -27,7 +29,7 @@ let page: Page;
 async function withFreshApp(test: (tab: Page) => Promise<void>): Promise<void> {
   const fresh = await launchBrowser();
   try {
-    await test(await openApp(fresh.context, url));
+    await test(await openApp(fresh.context, url, IMPORT_ONLY));
   } finally {
     await fresh.close();
   }
@@ -38,7 +40,7 @@ const report = (root: string): Promise<Report> => page.evaluate((r) => window.__
 beforeAll(async () => {
   ({ server, url } = await serveDist());
   browser = await launchBrowser();
-  page = await openApp(browser.context, url);
+  page = await openApp(browser.context, url, IMPORT_ONLY);
 });
 
 afterAll(async () => {

@@ -10,7 +10,9 @@ describe('the keepsake database', () => {
   it('creates every store and index of the current version', async () => {
     const db = await openKeepsakeDB('t-stores');
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['jobs', 'meta', 'photos', 'queue', 'thumbs']);
+    expect([...db.objectStoreNames].sort()).toEqual(['analyses', 'faces', 'jobs', 'meta', 'photos', 'queue', 'thumbs']);
+    expect([...db.transaction('analyses').store.indexNames]).toEqual(['byVersion']);
+    expect([...db.transaction('faces').store.indexNames]).toEqual(['byPhoto']);
     expect([...db.transaction('photos').store.indexNames]).toEqual(['byLocalTime']);
     expect([...db.transaction('queue').store.indexNames]).toEqual(['byJobState']);
     db.close();
@@ -23,6 +25,27 @@ describe('the keepsake database', () => {
     expect((await db.get('jobs', 'j1'))!.queued).toBe(2);
     expect(await db.countFromIndex('queue', 'byJobState', ['j1', 'pending'])).toBe(2);
     await expect(queueItems(db, 'missing', [])).rejects.toThrow(/missing/);
+    db.close();
+  });
+
+  it('upgrades a version-1 database without losing a record', async () => {
+    const v1 = await openDB('t-upgrade', 1, {
+      upgrade(db) {
+        db.createObjectStore('photos', { keyPath: 'id' }).createIndex('byLocalTime', 'localSortMs');
+        db.createObjectStore('thumbs', { keyPath: 'photoId' });
+        db.createObjectStore('jobs', { keyPath: 'id' }).createIndex('byState', 'state');
+        db.createObjectStore('queue', { keyPath: ['jobId', 'seq'] }).createIndex('byJobState', ['jobId', 'state']);
+        db.createObjectStore('meta', { keyPath: 'key' });
+      },
+    });
+    await v1.put('photos', { id: 'p1', localSortMs: 5 });
+    await v1.put('meta', { key: 'demo-offered', value: true });
+    v1.close();
+    const db = await openKeepsakeDB('t-upgrade');
+    expect(db.version).toBe(DB_VERSION);
+    expect(await db.get('photos', 'p1')).toEqual({ id: 'p1', localSortMs: 5 });
+    expect(await db.get('meta', 'demo-offered')).toEqual({ key: 'demo-offered', value: true });
+    expect(await db.count('analyses')).toBe(0);
     db.close();
   });
 

@@ -1,0 +1,204 @@
+/**
+ * The analysis controller (main thread). The queue is the library itself: every photo without an
+ * analysis made by the current model versions is pending, so a reload, a crash or a model upgrade
+ * simply resumes where the stored results stop. Work runs in a pool of vision workers with
+ * progress (done/total, photos/s, ETA), pause/resume and stop.
+ */
+import type { KeepsakeDatabase, TfBackend } from '../db/schema';
+import { stageVersions, versionKey } from '../vision/versions';
+import { WorkerPool } from './pool';
+import type { VisionWorkerApi } from '../../workers/vision.worker';
+
+export type AnalysisPhase = 'idle' | 'loading' | 'running' | 'paused' | 'stopped' | 'done';
+
+export interface AnalysisProgress {
+  phase: AnalysisPhase;
+  total: number;
+  done: number;
+  failed: number;
+  photosPerSecond: number;
+  etaSeconds: number | null;
+  backend: TfBackend | null;
+  backendReason: string | null;
+  startedAt: number | null;
+  notice?: string;
+}
+
+export interface AnalysisListener {
+  progress(progress: AnalysisProgress): void;
+  /** Photos whose analysis was just stored. */
+  analysed(photoIds: string[]): void;
+  /** Similar groups were recomputed and stored. */
+  grouped(): void;
+}
+
+const PROGRESS_INTERVAL_MS = 250;
+/** Similar groups are refreshed this often during a long run, and always at its end. */
+const GROUP_EVERY = 200;
+const PAUSED_KEY = 'analysis-paused';
+
+/** Each worker holds its own models (~0.3 GB); wasm runs one inference per worker at a time. */
+export const visionPoolSize = (cores = navigator.hardwareConcurrency || 2): number => Math.max(1, Math.min(cores, 4));
+
+export const createVisionWorker = (): Worker =>
+  new Worker(new URL('../../workers/vision.worker.ts', import.meta.url), { type: 'module', name: 'vision' });
+
+/** Photos of `order` that have no analysis from the current model versions, in that order. */
+export async function pendingAnalysis(db: KeepsakeDatabase, order: string[]): Promise<string[]> {
+  const current = new Set(await db.getAllKeysFromIndex('analyses', 'byVersion', versionKey(stageVersions())));
+  return order.filter((id) => !current.has(id));
+}
+
+export class AnalysisRunner {
+  #pool: WorkerPool<VisionWorkerApi>;
+  #queue: string[] = [];
+  #progress: AnalysisProgress = { phase: 'idle', total: 0, done: 0, failed: 0, photosPerSecond: 0, etaSeconds: null, backend: null, backendReason: null, startedAt: null };
+  #running: Promise<void> | null = null;
+  #paused = false;
+  #stopped = false;
+  #lastEmit = 0;
+  #sinceGroup = 0;
+  #fresh: string[] = [];
+  #rate = { at: 0, done: 0 };
+
+  constructor(
+    private readonly db: KeepsakeDatabase,
+    private readonly listener: AnalysisListener,
+    private readonly forcedBackend?: TfBackend,
+    size = visionPoolSize(),
+  ) {
+    this.#pool = new WorkerPool<VisionWorkerApi>(createVisionWorker, size);
+  }
+
+  get progress(): AnalysisProgress {
+    return this.#progress;
+  }
+
+  /** Whether the person paused analysis (kept across reloads). */
+  async wasPaused(): Promise<boolean> {
+    return (await this.db.get('meta', PAUSED_KEY))?.value === true;
+  }
+
+  /** Queue the library's unanalysed photos (newest first as given) and run unless paused. */
+  async enqueue(order: string[]): Promise<void> {
+    const pending = await pendingAnalysis(this.db, order);
+    const queued = new Set(this.#queue);
+    const added = pending.filter((id) => !queued.has(id));
+    if (!added.length && this.#running) return;
+    this.#queue.push(...added);
+    if (this.#progress.phase === 'done' || this.#progress.phase === 'idle' || this.#progress.phase === 'stopped') {
+      this.#progress = { ...this.#progress, total: 0, done: 0, failed: 0, startedAt: null };
+    }
+    this.#progress.total += added.length;
+    this.#paused = await this.wasPaused();
+    if (this.#paused) return this.#setPhase('paused');
+    if (!added.length && !this.#queue.length) return this.#setPhase(this.#progress.total ? 'done' : 'idle');
+    this.#stopped = false;
+    this.#running ??= this.#run().finally(() => (this.#running = null));
+  }
+
+  async pause(): Promise<void> {
+    this.#paused = true;
+    await this.db.put('meta', { key: PAUSED_KEY, value: true });
+    this.#setPhase('paused');
+  }
+
+  async resume(order: string[]): Promise<void> {
+    this.#paused = false;
+    await this.db.put('meta', { key: PAUSED_KEY, value: false });
+    if (this.#running) return this.#setPhase('running');
+    await this.enqueue(order);
+  }
+
+  /** Stop now: what is analysed stays; the rest waits (paused) until the person resumes. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#queue = [];
+    await this.db.put('meta', { key: PAUSED_KEY, value: true });
+    await this.#running;
+    this.#pool.terminate();
+    this.#setPhase('stopped');
+  }
+
+  /** Live tensors in every worker (the leak test reads this). */
+  async tensors(): Promise<number[]> {
+    const counts: number[] = [];
+    for (let i = 0; i < this.#pool.size; i++) counts.push((await this.#pool.run((api) => api.memory())).numTensors);
+    return counts;
+  }
+
+  dispose(): void {
+    this.#stopped = true;
+    this.#pool.terminate();
+  }
+
+  async #run(): Promise<void> {
+    this.#setPhase('loading');
+    try {
+      const info = await this.#pool.run((api) => api.init(this.forcedBackend));
+      this.#progress.backend = info.backend;
+      this.#progress.backendReason = info.reason;
+    } catch (error) {
+      this.#progress.notice = `Keepsake could not load its vision models (${(error as Error).message}). Photos stay in your library; reload to try again.`;
+      return this.#setPhase('stopped');
+    }
+    this.#progress.startedAt ??= Date.now();
+    this.#rate = { at: performance.now(), done: this.#progress.done };
+    this.#setPhase('running');
+    for (;;) {
+      await Promise.all(Array.from({ length: this.#pool.size }, () => this.#loop()));
+      if (this.#stopped) return;
+      await this.#group();
+      if (this.#paused) return this.#setPhase('paused');
+      // Photos enqueued while the last ones finished are picked up here.
+      if (!this.#queue.length) return this.#setPhase('done');
+    }
+  }
+
+  async #loop(): Promise<void> {
+    for (;;) {
+      if (this.#stopped) return;
+      if (this.#paused) return;
+      const id = this.#queue.shift();
+      if (id === undefined) return;
+      const outcome = await this.#pool
+        .run(async (api) => {
+          await api.init(this.forcedBackend);
+          return api.analyse(id);
+        })
+        .catch((error: Error) => ({ photoId: id, status: 'failed' as const, error: error.message }));
+      if (outcome.status === 'analysed') {
+        this.#fresh.push(id);
+        this.#progress.done += 1;
+      } else {
+        this.#progress.failed += 1;
+        this.#progress.done += 1;
+      }
+      if (++this.#sinceGroup >= GROUP_EVERY) await this.#group();
+      this.#emit();
+    }
+  }
+
+  async #group(): Promise<void> {
+    this.#sinceGroup = 0;
+    await this.#pool.run((api) => api.group());
+    this.listener.grouped();
+  }
+
+  #setPhase(phase: AnalysisPhase): void {
+    this.#progress.phase = phase;
+    this.#emit(true);
+  }
+
+  #emit(force = false): void {
+    const now = performance.now();
+    if (!force && now - this.#lastEmit < PROGRESS_INTERVAL_MS) return;
+    this.#lastEmit = now;
+    const p = this.#progress;
+    const seconds = (now - this.#rate.at) / 1000;
+    p.photosPerSecond = p.phase === 'running' && seconds > 0 ? (p.done - this.#rate.done) / seconds : 0;
+    p.etaSeconds = p.photosPerSecond > 0 ? (p.total - p.done) / p.photosPerSecond : null;
+    this.listener.progress({ ...p });
+    if (this.#fresh.length) this.listener.analysed(this.#fresh.splice(0));
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Analysis of one photo inside a vision worker: read its stored preview, run the stages whose
+ * model version changed (all of them for a new photo), and commit the analysis and its faces in
+ * one transaction. A reload before the commit re-runs the photo; after it, the photo is done.
+ */
+import { RECORD_SCHEMA, type AnalysisRecord, type FaceRecord, type KeepsakeDatabase, type PhotoRecord, type StageVersions, type TfBackend } from '../db/schema';
+import { confirmFaces, facePixels } from '../pipeline/analyse/faces';
+import { classifyKind, junkFeatures } from '../pipeline/analyse/junk';
+import { appearanceDescriptor, dHash } from '../pipeline/analyse/hash';
+import { measureQuality } from '../pipeline/analyse/quality';
+import { downscale, toGrey } from '../pipeline/analyse/raster';
+import { ANALYSIS_SIDE } from '../pipeline/analyse/quality';
+import { sceneLabels, sceneStats, themesOf } from '../pipeline/analyse/themes';
+import type { DetectedFace, Label, Raster } from '../pipeline/analyse/types';
+import { stageVersions, versionKey, type Stage } from './versions';
+import type { FaceFinder } from './detector';
+import type { FaceEmbedder } from './embedder';
+import type { ObjectDetector } from './objects';
+
+/** Faces narrower than this (preview pixels) are kept as faces but not embedded: too few pixels to recognise anyone. */
+const MIN_EMBED_FACE_PX = 28;
+/** At most this many faces per photo are embedded (largest first): a crowd costs ~80 ms a face on wasm. */
+const MAX_EMBEDDED_FACES = 16;
+
+export interface VisionModels {
+  faces: FaceFinder;
+  embedder: FaceEmbedder;
+  objects: ObjectDetector;
+  backend: TfBackend;
+}
+
+export interface AnalyseOutcome {
+  photoId: string;
+  status: 'analysed' | 'missing';
+  faces: number;
+  timings: Record<string, number>;
+}
+
+export async function analysePhoto(db: KeepsakeDatabase, models: VisionModels, photoId: string): Promise<AnalyseOutcome> {
+  const [photo, thumbs, previous] = await Promise.all([db.get('photos', photoId), db.get('thumbs', photoId), db.get('analyses', photoId)]);
+  if (!photo || !thumbs) return { photoId, status: 'missing', faces: 0, timings: {} };
+  const current = stageVersions();
+  const todo = staleStages(previous, current);
+  if (!todo.length && previous) return { photoId, status: 'analysed', faces: previous.faces.length, timings: {} };
+
+  const timings: Record<string, number> = {};
+  const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await work();
+    timings[stage] = Math.round((performance.now() - started) * 10) / 10;
+    return result;
+  };
+
+  const image = await timed('decode', () => createImageBitmap(thumbs.preview));
+  try {
+    const raster = await timed('raster', () => rasterOf(image));
+    // Faces are confirmed by the people the object detector saw, so the two stages run together.
+    const redoFaces = !previous || todo.includes('faces') || todo.includes('objects');
+    const objects = redoFaces ? await timed('objects', () => models.objects.detect(image)) : null;
+    const objectLabels = objects?.labels ?? previous!.labels.filter((label) => label.source === 'objects');
+    const faces = objects ? await timed('detect', () => confirmFaces(models.faces.find(image), objects.people)) : previous!.faces;
+    const faceRecords = redoFaces || todo.includes('embeddings') ? await timed('embed', () => embedFaces(models.embedder, image, photo, faces)) : null;
+    const pixels = redoFaces || todo.includes('pixels') ? pixelStage(raster, photo, faces, objectLabels, timings) : previous!;
+    const labels = [...objectLabels, ...pixels.labels.filter((label) => label.source === 'scene')];
+    const record: AnalysisRecord = {
+      schema: RECORD_SCHEMA,
+      photoId,
+      versions: current,
+      versionKey: versionKey(current),
+      backend: models.backend,
+      faces: pixels.faces,
+      labels,
+      themes: themesOf(labels, pixels.faces.length),
+      quality: pixels.quality,
+      kind: pixels.kind,
+      dhash: pixels.dhash,
+      appearance: pixels.appearance,
+      timings,
+      analysedAt: Date.now(),
+    };
+    await commit(db, record, faceRecords);
+    return { photoId, status: 'analysed', faces: record.faces.length, timings };
+  } finally {
+    image.close();
+  }
+}
+
+function staleStages(previous: AnalysisRecord | undefined, current: StageVersions): Stage[] {
+  return (Object.keys(current) as Stage[]).filter((stage) => previous?.versions[stage] !== current[stage]);
+}
+
+const rasterCanvas = new OffscreenCanvas(1, 1);
+
+/** The preview at the analysis size, as plain RGBA (the browser's resampler does the downscale). */
+function rasterOf(image: ImageBitmap): Raster {
+  const scale = Math.min(1, ANALYSIS_SIDE / Math.max(image.width, image.height));
+  const width = Math.max(1, Math.round(image.width * scale));
+  const height = Math.max(1, Math.round(image.height * scale));
+  rasterCanvas.width = width;
+  rasterCanvas.height = height;
+  const ctx = rasterCanvas.getContext('2d', { willReadFrequently: true })!;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(image, 0, 0, width, height);
+  return ctx.getImageData(0, 0, width, height);
+}
+
+async function embedFaces(embedder: FaceEmbedder, image: ImageBitmap, photo: PhotoRecord, faces: DetectedFace[]): Promise<FaceRecord[]> {
+  const order = faces.map((face, index) => ({ face, index })).sort((a, b) => b.face.box[2] - a.face.box[2]);
+  const chosen = order.filter(({ face }) => facePixels(face, image.width) >= MIN_EMBED_FACE_PX).slice(0, MAX_EMBEDDED_FACES);
+  const embeddings = await embedder.embed(image, chosen.map(({ face }) => face));
+  const byIndex = new Map(chosen.map(({ index }, k) => [index, embeddings[k]!]));
+  const model = stageVersions().embeddings;
+  return faces.map((face, index) => ({
+    schema: RECORD_SCHEMA,
+    id: `${photo.id}#${index}`,
+    photoId: photo.id,
+    box: face.box,
+    landmarks: face.landmarks,
+    score: face.score,
+    embedding: byIndex.get(index) ?? null,
+    embeddingModel: model,
+    personId: null,
+  }));
+}
+
+/** Quality, hash, appearance and junk kind from the analysis raster, each timed for the benchmark. */
+function pixelStage(raster: Raster, photo: PhotoRecord, faces: DetectedFace[], objects: Label[], timings: Record<string, number>) {
+  const time = <T>(stage: string, work: () => T): T => {
+    const started = performance.now();
+    const result = work();
+    timings[stage] = Math.round((performance.now() - started) * 10) / 10;
+    return result;
+  };
+  const grey = time('grey', () => toGrey(raster));
+  const quality = time('quality', () => measureQuality(grey, faces));
+  const hashes = time('hash', () => ({ dhash: dHash(grey), appearance: appearanceDescriptor(raster) }));
+  const kind = time('junk', () =>
+    classifyKind(junkFeatures(raster), {
+      fileName: photo.paths[0]?.split('/').pop() ?? '',
+      format: photo.format,
+      width: photo.width,
+      height: photo.height,
+      camera: photo.camera,
+      takenAtSource: photo.takenAtSource,
+      faceCount: faces.length,
+      objectLabels: objects.map((label) => label.name),
+    }),
+  );
+  const labels = time('scene', () => (kind.kind === 'photo' ? sceneLabels(sceneStats(downscale(raster, 96))) : []));
+  return {
+    faces: faces.map((face, i) => ({ ...face, sharpness: quality.faceSharpnessEach[i]! })),
+    quality: quality.parts,
+    kind,
+    ...hashes,
+    labels,
+  };
+}
+
+/** Analysis and faces of a photo replace the old ones together, or not at all. */
+async function commit(db: KeepsakeDatabase, record: AnalysisRecord, faces: FaceRecord[] | null): Promise<void> {
+  const tx = db.transaction(['analyses', 'faces'], 'readwrite');
+  if (faces) {
+    const faceStore = tx.objectStore('faces');
+    const old = await faceStore.index('byPhoto').getAllKeys(record.photoId);
+    for (const key of old) void faceStore.delete(key);
+    for (const face of faces) void faceStore.put(face);
+  }
+  void tx.objectStore('analyses').put(record);
+  await tx.done;
+}

@@ -1,0 +1,63 @@
+/**
+ * Face detection with MediaPipe tasks-vision (BlazeFace full-range, CPU delegate) over the whole
+ * picture and overlapping tiles, so faces down to ~3% of the width are found (pipeline/analyse/faces).
+ */
+import { FaceDetector, FilesetResolver } from '@mediapipe/tasks-vision';
+import { MODELS, RUNTIME_BASE, modelUrl } from '../../models/registry';
+import { mergeFaces, searchRegions, toImageFace, type Region } from '../pipeline/analyse/faces';
+import type { DetectedFace } from '../pipeline/analyse/types';
+
+const spec = MODELS.find((model) => model.id === 'blazeface-full-range')!;
+
+export class FaceFinder {
+  private constructor(private readonly detector: FaceDetector) {}
+
+  static async create(base: string): Promise<FaceFinder> {
+    const fileset = await FilesetResolver.forVisionTasks(modelUrl(base, RUNTIME_BASE.mediapipe), true);
+    const detector = await FaceDetector.createFromOptions(fileset, {
+      // The GPU delegate was 5–10× slower on software GL and missed faces the CPU delegate found.
+      baseOptions: { modelAssetPath: modelUrl(base, spec.files[0]!.url), delegate: 'CPU' },
+      runningMode: 'IMAGE',
+      minDetectionConfidence: spec.thresholds.minDetectionConfidence,
+      minSuppressionThreshold: spec.thresholds.minSuppressionThreshold,
+    });
+    return new FaceFinder(detector);
+  }
+
+  /** Every face in `image` (display orientation), normalised to its size. */
+  find(image: ImageBitmap): DetectedFace[] {
+    const { width, height } = image;
+    const found: DetectedFace[] = [];
+    for (const region of searchRegions(width, height)) found.push(...this.#detect(image, region, width, height));
+    return mergeFaces(found, width / height);
+  }
+
+  #detect(image: ImageBitmap, region: Region, width: number, height: number): DetectedFace[] {
+    const source = region.width === width && region.height === height ? image : cut(image, region);
+    const result = this.detector.detect(source);
+    return result.detections.flatMap((detection) => {
+      const box = detection.boundingBox;
+      if (!box) return [];
+      const hit = {
+        box: { x: box.originX, y: box.originY, width: box.width, height: box.height },
+        score: detection.categories[0]?.score ?? 0,
+        keypoints: detection.keypoints.map((point): [number, number] => [point.x, point.y]),
+      };
+      return [toImageFace(hit, region, width, height)];
+    });
+  }
+
+  close(): void {
+    this.detector.close();
+  }
+}
+
+const tileCanvas = new OffscreenCanvas(1, 1);
+
+function cut(image: ImageBitmap, region: Region): OffscreenCanvas {
+  tileCanvas.width = region.width;
+  tileCanvas.height = region.height;
+  const ctx = tileCanvas.getContext('2d')!;
+  ctx.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, region.width, region.height);
+  return tileCanvas;
+}

@@ -1,0 +1,74 @@
+/**
+ * The TF.js runtime inside a vision worker: picks webgpu → webgl → wasm at run time. A software
+ * GPU (SwiftShader, llvmpipe, a fallback adapter) counts as no GPU: it is 5–60× slower than wasm.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-webgpu';
+import type { TfBackend } from '../db/schema';
+
+export { tf };
+
+const SOFTWARE_GPU = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
+
+export interface BackendChoice {
+  backend: TfBackend;
+  /** Why this one: "WebGPU adapter is software (SwiftShader)" etc., for the info panel. */
+  reason: string;
+}
+
+/** A hardware WebGPU adapter's description, or why there is none. */
+async function probeWebGpu(): Promise<{ ok: boolean; why: string }> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } }).gpu;
+  if (!gpu) return { ok: false, why: 'no WebGPU in this browser' };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return { ok: false, why: 'no WebGPU adapter' };
+  const info = adapter.info ?? {};
+  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
+  if (adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE_GPU.test(name)) return { ok: false, why: `WebGPU adapter is software (${name || 'fallback'})` };
+  return { ok: true, why: `WebGPU on ${name || 'a hardware adapter'}` };
+}
+
+interface GpuAdapterLike {
+  isFallbackAdapter?: boolean;
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+}
+
+function probeWebGl(): { ok: boolean; why: string } {
+  try {
+    const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+    if (!gl) return { ok: false, why: 'no WebGL2' };
+    const debug = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    if (SOFTWARE_GPU.test(renderer)) return { ok: false, why: `WebGL renderer is software (${renderer})` };
+    return { ok: true, why: `WebGL2 on ${renderer}` };
+  } catch (error) {
+    return { ok: false, why: `WebGL2 failed (${(error as Error).message})` };
+  }
+}
+
+/**
+ * Select and initialise the backend. `forced` (tests, `?backend=`) skips the probe so the same
+ * models can be checked on every backend, software or not.
+ */
+export async function initBackend(base: string, forced?: TfBackend): Promise<BackendChoice> {
+  // Threaded tfjs-wasm breaks in a minified build (notes/models.md); on 2 cores it was no faster.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setWasmPaths(new URL('vendor/tfjs-wasm/', base).href);
+  const reasons: string[] = [];
+  const order: TfBackend[] = forced ? [forced] : ['webgpu', 'webgl', 'wasm'];
+  for (const backend of order) {
+    const probe = forced ? { ok: true, why: 'chosen by the caller' } : backend === 'webgpu' ? await probeWebGpu() : backend === 'webgl' ? probeWebGl() : { ok: true, why: 'WebAssembly (SIMD) on the CPU' };
+    if (!probe.ok) {
+      reasons.push(probe.why);
+      continue;
+    }
+    if (await tf.setBackend(backend).catch(() => false)) {
+      await tf.ready();
+      return { backend, reason: [probe.why, ...reasons.map((r) => `not GPU: ${r}`)].join('; ') };
+    }
+    reasons.push(`${backend} failed to start`);
+  }
+  throw new Error(`No TF.js backend could start (${reasons.join('; ')})`);
+}

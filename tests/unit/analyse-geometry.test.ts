@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { alignedCrop, mergeFaces, searchRegions, toImageFace } from '../../src/pipeline/analyse/faces';
+import { sceneLabels, themesOf } from '../../src/pipeline/analyse/themes';
+import type { DetectedFace, Label } from '../../src/pipeline/analyse/types';
+
+const face = (box: [number, number, number, number], score: number): DetectedFace => ({ box, score, landmarks: [] });
+
+describe('where the face detector looks', () => {
+  it('covers the whole picture with overlapping tiles small enough to see faces of 3% of the width', () => {
+    const regions = searchRegions(1600, 1200);
+    expect(regions[0]).toEqual({ x: 0, y: 0, width: 1600, height: 1200 });
+    const tiles = regions.slice(1);
+    for (const tile of tiles) expect(Math.max(tile.width, tile.height)).toBeLessThanOrEqual(0.45 * 1600 + 1);
+    // A 3%-wide face (48 px) lands at ≥ 12 px of the detector's 192-px input in every tile.
+    for (const tile of tiles) expect((48 / Math.max(tile.width, tile.height)) * 192).toBeGreaterThanOrEqual(12);
+    // Every pixel is inside some tile.
+    for (const [x, y] of [[0, 0], [1599, 1199], [800, 600], [1599, 0], [0, 1199]]) {
+      expect(tiles.some((t) => x! >= t.x && x! < t.x + t.width && y! >= t.y && y! < t.y + t.height)).toBe(true);
+    }
+    // Neighbouring tiles overlap so a face on a seam is whole in at least one of them.
+    const xs = [...new Set(tiles.map((t) => t.x))].sort((a, b) => a - b);
+    expect(xs[1]!).toBeLessThan(tiles[0]!.width);
+  });
+
+  it('maps a hit in a tile back to the whole picture, keypoints included', () => {
+    const hit = { box: { x: 10, y: 20, width: 40, height: 50 }, score: 0.9, keypoints: [[0.5, 0.5] as [number, number]] };
+    const result = toImageFace(hit, { x: 100, y: 200, width: 400, height: 400 }, 1000, 800);
+    [0.11, 0.275, 0.04, 0.0625].forEach((value, i) => expect(result.box[i]).toBeCloseTo(value, 9));
+    [0.3, 0.5].forEach((value, i) => expect(result.landmarks[0]![i]).toBeCloseTo(value, 9));
+  });
+});
+
+describe('merging what several looks found', () => {
+  it('keeps one box per face, the surest, and drops a face cut in half by a tile edge', () => {
+    const whole = face([0.4, 0.4, 0.1, 0.1], 0.95);
+    const again = face([0.405, 0.4, 0.1, 0.1], 0.8);
+    const half = face([0.45, 0.4, 0.05, 0.1], 0.85);
+    const other = face([0.1, 0.1, 0.05, 0.05], 0.7);
+    const merged = mergeFaces([again, half, whole, other], 4 / 3);
+    expect(merged).toEqual([whole, other]);
+  });
+
+  it('keeps two faces side by side', () => {
+    expect(mergeFaces([face([0.2, 0.2, 0.1, 0.1], 0.9), face([0.31, 0.2, 0.1, 0.1], 0.9)], 1)).toHaveLength(2);
+  });
+});
+
+describe('the aligned crop for the embedding model', () => {
+  it('is a square of 1.5 × the face, centred on it, rotated by the eye line', () => {
+    const tilted: DetectedFace = { box: [0.4, 0.4, 0.2, 0.2], score: 1, landmarks: [[0.45, 0.45], [0.55, 0.55]] };
+    const crop = alignedCrop(tilted, 1000, 1000);
+    expect(crop.side).toBeCloseTo(300);
+    expect(crop.centreX).toBeCloseTo(500);
+    expect(crop.centreY).toBeCloseTo(500);
+    expect(crop.angle).toBeCloseTo(Math.PI / 4);
+  });
+});
+
+describe('themes', () => {
+  const object = (name: string, score: number): Label => ({ name, score, source: 'objects' });
+
+  it('maps detected objects to the theme vocabulary, surest first', () => {
+    expect(themesOf([object('dog', 0.9), object('car', 0.5)], 0)).toEqual(['pets', 'vehicles']);
+    expect(themesOf([object('dog', 0.2)], 0)).toEqual([]);
+  });
+
+  it('counts faces as people and a crowd with food or drinks as a party', () => {
+    expect(themesOf([], 2)).toEqual(['people']);
+    expect(themesOf([object('wine glass', 0.7), ...Array.from({ length: 5 }, () => object('person', 0.8))], 0)).toContain('party');
+  });
+
+  it('reads night and greenery from colour statistics only when they are strong', () => {
+    expect(sceneLabels({ green: 0.5, sky: 0.1, white: 0, sand: 0, meanLuma: 0.4 }).map((l) => l.name)).toEqual(['greenery']);
+    expect(sceneLabels({ green: 0, sky: 0, white: 0, sand: 0, meanLuma: 0.05 }).map((l) => l.name)).toEqual(['night']);
+    expect(sceneLabels({ green: 0.1, sky: 0.1, white: 0.1, sand: 0.05, meanLuma: 0.5 })).toEqual([]);
+  });
+});
