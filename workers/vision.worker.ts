@@ -35,6 +35,16 @@ const api = {
   async group() {
     return groupLibrary(await database());
   },
+  /** Analyse `ids` again and again, every stage each time; live tensors after each round (leak test). */
+  async stress(ids: string[], rounds: number): Promise<number[]> {
+    const loaded = await (models ??= load());
+    const counts: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const id of ids) await analysePhoto(await database(), loaded, id, true);
+      counts.push(tf.memory().numTensors);
+    }
+    return counts;
+  },
   /** For the tensor-leak test: live tensors and bytes held by TF.js. */
   memory() {
     const { numTensors, numBytes } = tf.memory();

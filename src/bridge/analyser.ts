@@ -127,6 +127,14 @@ export class AnalysisRunner {
     return counts;
   }
 
+  /** Re-analyse `ids` `rounds` times in one worker; its live tensor count after each round. */
+  async stress(ids: string[], rounds: number): Promise<number[]> {
+    return this.#pool.run(async (api) => {
+      await api.init(this.forcedBackend);
+      return api.stress(ids, rounds);
+    });
+  }
+
   dispose(): void {
     this.#stopped = true;
     this.#pool.terminate();

@@ -7,6 +7,7 @@ import type { Library } from '../state/library.svelte';
 import { buildReport, type Report } from '../pipeline/report/report';
 import { WorkerPool, createImportWorker, poolSizeFor } from './pool';
 import { pendingAnalysis } from './analyser';
+import { versionKey } from '../vision/versions';
 import type { ImportWorkerApi } from '../../workers/import.worker';
 import { MODELS } from '../../models/registry';
 
@@ -34,6 +35,14 @@ export interface KeepsakeAutomation {
   tensors(): Promise<number[]>;
   /** Photos stored without an analysis from the current models. */
   unanalysed(): Promise<number>;
+  /** Re-analyse photos `rounds` times in one vision worker: its live tensors after each round. */
+  stressAnalysis(ids: string[], rounds: number): Promise<number[]>;
+  /** Stored faces with their embeddings (plain arrays), for the embedding measurements. */
+  faces(): Promise<Array<{ photoId: string; box: number[]; score: number; embedding: number[] | null }>>;
+  /** Milliseconds per stage of each stored analysis, as its last run measured them. */
+  stageTimings(): Promise<Array<Record<string, number>>>;
+  /** Mark one stage of every stored analysis as made by an older model, then analyse again. */
+  ageStage(stage: 'faces' | 'embeddings' | 'objects' | 'pixels'): Promise<void>;
 }
 
 declare global {
@@ -101,6 +110,18 @@ export function installAutomation(library: Library): void {
     },
     longTasks: () => [...longTasks],
     tensors: () => library.tensors(),
+    stressAnalysis: (ids, rounds) => library.stressAnalysis(ids, rounds),
+    faces: async () => (await library.db.getAll('faces')).map((face) => ({ photoId: face.photoId, box: face.box, score: face.score, embedding: face.embedding ? Array.from(face.embedding) : null })),
+    stageTimings: async () => (await library.db.getAll('analyses')).map((record) => record.timings),
+    ageStage: async (stage) => {
+      const tx = library.db.transaction('analyses', 'readwrite');
+      for (const record of await tx.store.getAll()) {
+        const versions = { ...record.versions, [stage]: `${record.versions[stage]}-older` };
+        void tx.store.put({ ...record, versions, versionKey: versionKey(versions) });
+      }
+      await tx.done;
+      await library.analyseLibrary(true);
+    },
     unanalysed: async () => (await pendingAnalysis(library.db, await library.db.getAllKeys('photos'))).length,
   };
 }

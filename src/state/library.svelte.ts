@@ -167,8 +167,9 @@ export class Library {
     await this.#analyser?.resume(await this.#analysisOrder());
   };
   stopAnalysis = (): Promise<void> | undefined => this.#analyser?.stop();
-  /** Live TF.js tensors per vision worker (leak test). */
+  /** Live TF.js tensors per vision worker, and after each round of repeated analysis (leak test). */
   tensors = (): Promise<number[]> => this.#analyser?.tensors() ?? Promise.resolve([]);
+  stressAnalysis = (ids: string[], rounds: number): Promise<number[]> => this.#analyser?.stress(ids, rounds) ?? Promise.resolve([]);
 
   async analysisOf(id: string): Promise<AnalysisRecord | undefined> {
     return this.#db.get('analyses', id);

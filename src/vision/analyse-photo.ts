@@ -4,14 +4,14 @@
  * one transaction. A reload before the commit re-runs the photo; after it, the photo is done.
  */
 import { RECORD_SCHEMA, type AnalysisRecord, type FaceRecord, type KeepsakeDatabase, type PhotoRecord, type StageVersions, type TfBackend } from '../db/schema';
-import { confirmFaces, facePixels } from '../pipeline/analyse/faces';
+import { FACE_SURE_SCORE, PERSON_CONFIRMS, facePixels, needsSecondLook, personScoreOf } from '../pipeline/analyse/faces';
 import { classifyKind, junkFeatures } from '../pipeline/analyse/junk';
 import { appearanceDescriptor, dHash } from '../pipeline/analyse/hash';
 import { measureQuality } from '../pipeline/analyse/quality';
 import { downscale, toGrey } from '../pipeline/analyse/raster';
 import { ANALYSIS_SIDE } from '../pipeline/analyse/quality';
 import { sceneLabels, sceneStats, themesOf } from '../pipeline/analyse/themes';
-import type { DetectedFace, Label, Raster } from '../pipeline/analyse/types';
+import type { Box, DetectedFace, Label, Raster } from '../pipeline/analyse/types';
 import { stageVersions, versionKey, type Stage } from './versions';
 import type { FaceFinder } from './detector';
 import type { FaceEmbedder } from './embedder';
@@ -36,11 +36,12 @@ export interface AnalyseOutcome {
   timings: Record<string, number>;
 }
 
-export async function analysePhoto(db: KeepsakeDatabase, models: VisionModels, photoId: string): Promise<AnalyseOutcome> {
+/** `force` re-runs every stage even when the stored analysis is current (the tensor-leak test). */
+export async function analysePhoto(db: KeepsakeDatabase, models: VisionModels, photoId: string, force = false): Promise<AnalyseOutcome> {
   const [photo, thumbs, previous] = await Promise.all([db.get('photos', photoId), db.get('thumbs', photoId), db.get('analyses', photoId)]);
   if (!photo || !thumbs) return { photoId, status: 'missing', faces: 0, timings: {} };
   const current = stageVersions();
-  const todo = staleStages(previous, current);
+  const todo = force ? (Object.keys(current) as Stage[]) : staleStages(previous, current);
   if (!todo.length && previous) return { photoId, status: 'analysed', faces: previous.faces.length, timings: {} };
 
   const timings: Record<string, number> = {};
@@ -58,7 +59,7 @@ export async function analysePhoto(db: KeepsakeDatabase, models: VisionModels, p
     const redoFaces = !previous || todo.includes('faces') || todo.includes('objects');
     const objects = redoFaces ? await timed('objects', () => models.objects.detect(image)) : null;
     const objectLabels = objects?.labels ?? previous!.labels.filter((label) => label.source === 'objects');
-    const faces = objects ? await timed('detect', () => confirmFaces(models.faces.find(image), objects.people)) : previous!.faces;
+    const faces = objects ? await confirmedFaces(models, image, objects.people, timings) : previous!.faces;
     const faceRecords = redoFaces || todo.includes('embeddings') ? await timed('embed', () => embedFaces(models.embedder, image, photo, faces)) : null;
     const pixels = redoFaces || todo.includes('pixels') ? pixelStage(raster, photo, faces, objectLabels, timings) : previous!;
     const labels = [...objectLabels, ...pixels.labels.filter((label) => label.source === 'scene')];
@@ -102,6 +103,21 @@ function rasterOf(image: ImageBitmap): Raster {
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(image, 0, 0, width, height);
   return ctx.getImageData(0, 0, width, height);
+}
+
+/** Detected faces, each with the person evidence around it; unsure faces without a person are dropped. */
+async function confirmedFaces(models: VisionModels, image: ImageBitmap, people: Array<{ box: Box; score: number }>, timings: Record<string, number>): Promise<DetectedFace[]> {
+  let started = performance.now();
+  const found = models.faces.find(image).map((face) => ({ ...face, personScore: personScoreOf(face, people) }));
+  timings.detect = Math.round((performance.now() - started) * 10) / 10;
+  started = performance.now();
+  const confirmed: DetectedFace[] = [];
+  for (const face of found) {
+    const personScore = needsSecondLook(face) ? Math.max(face.personScore, await models.objects.personAround(image, face.box)) : face.personScore;
+    if (face.score >= FACE_SURE_SCORE || personScore >= PERSON_CONFIRMS) confirmed.push({ ...face, personScore });
+  }
+  timings.confirm = Math.round((performance.now() - started) * 10) / 10;
+  return confirmed;
 }
 
 async function embedFaces(embedder: FaceEmbedder, image: ImageBitmap, photo: PhotoRecord, faces: DetectedFace[]): Promise<FaceRecord[]> {

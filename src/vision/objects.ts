@@ -23,16 +23,37 @@ export class ObjectDetector {
   }
 
   /**
-   * Objects in the picture, surest first, as labels with normalised boxes; and every box the model
-   * thought might be a person (before thresholds and NMS), which confirms uncertain faces.
+   * A second look for an unsure face: the object detector on a head-and-shoulders crop around it.
+   * A real face there is a person filling the crop; a pattern or an animal is not. Returns the
+   * score of the surest person whose box holds the face's centre (0: none).
    */
-  async detect(image: ImageBitmap): Promise<{ labels: Label[]; people: Box[] }> {
-    // The browser's resampler stretches the picture to the model's square input, as Human does.
-    this.#ctx.drawImage(image, 0, 0, SIZE, SIZE);
+  async personAround(image: ImageBitmap, face: Box): Promise<number> {
+    const region = headAndShoulders(face, image.width, image.height);
+    this.#ctx.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, SIZE, SIZE);
+    const rows = await this.#run();
+    const centre: [number, number] = [
+      (face[0] + face[2] / 2) * image.width - region.x,
+      (face[1] + face[3] / 2) * image.height - region.y,
+    ].map((v, i) => v / (i === 0 ? region.width : region.height)) as [number, number];
+    return Math.max(0, ...personEvidence(rows).filter(({ box }) => centre[0] >= box[0] && centre[0] <= box[0] + box[2] && centre[1] >= box[1] && centre[1] <= box[1] + box[3]).map((p) => p.score));
+  }
+
+  async #run(): Promise<Float32Array> {
     const pixels = this.#ctx.getImageData(0, 0, SIZE, SIZE);
     const output = tf.tidy(() => this.model.execute(tf.expandDims(tf.cast(tf.browser.fromPixels(pixels), 'float32'), 0), spec.output) as tf.Tensor);
     const rows = (await output.data()) as Float32Array;
     output.dispose();
+    return rows;
+  }
+
+  /**
+   * Objects in the picture, surest first, as labels with normalised boxes; and every box the model
+   * thought might be a person (before thresholds and NMS), which confirms uncertain faces.
+   */
+  async detect(image: ImageBitmap): Promise<{ labels: Label[]; people: Array<{ box: Box; score: number }> }> {
+    // The browser's resampler stretches the picture to the model's square input, as Human does.
+    this.#ctx.drawImage(image, 0, 0, SIZE, SIZE);
+    const rows = await this.#run();
     return { labels: decodeDetections(rows, spec.thresholds), people: personEvidence(rows) };
   }
 
@@ -41,11 +62,18 @@ export class ObjectDetector {
   }
 }
 
-/** Weak evidence is enough here: it only has to show that someone could be there. */
-const PERSON_EVIDENCE_SCORE = 0.1;
+/** Three face-widths wide, from half a face above the face to two and a half below it: head and shoulders. */
+function headAndShoulders([x, y, w, h]: Box, width: number, height: number): { x: number; y: number; width: number; height: number } {
+  const left = Math.max(0, (x - w) * width);
+  const top = Math.max(0, (y - h / 2) * height);
+  const right = Math.min(width, (x + 2 * w) * width);
+  const bottom = Math.min(height, (y + 3.5 * h) * height);
+  return { x: left, y: top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
+}
 
-function personEvidence(rows: ArrayLike<number>): Box[] {
-  return rowsToLabels(rows, PERSON_EVIDENCE_SCORE).filter((label) => label.name === 'person').map((label) => label.box!);
+/** Faint people count as evidence: they only have to show that someone could be there. */
+function personEvidence(rows: ArrayLike<number>): Array<{ box: Box; score: number }> {
+  return rowsToLabels(rows, 0.05).filter((label) => label.name === 'person').map((label) => ({ box: label.box!, score: label.score }));
 }
 
 function rowsToLabels(rows: ArrayLike<number>, minScore: number): Label[] {

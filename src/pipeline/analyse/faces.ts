@@ -78,27 +78,33 @@ export function mergeFaces(faces: DetectedFace[], aspect: number, maxIoU = 0.3, 
   const area = (b: Box): number => b[2] * b[3] * aspect;
   const kept: DetectedFace[] = [];
   for (const face of [...faces].sort((a, b) => b.score - a.score)) {
-    const overlaps = kept.some((other) => {
+    const same = kept.find((other) => {
       const inter = intersection(face.box, other.box) * aspect;
       const union = area(face.box) + area(other.box) - inter;
       return inter / union > maxIoU || inter / Math.min(area(face.box), area(other.box)) > maxContained;
     });
-    if (!overlaps) kept.push(face);
+    if (same) same.looks = (same.looks ?? 1) + 1;
+    else kept.push({ ...face, looks: 1 });
   }
   return kept;
 }
 
 /**
  * BlazeFace also fires on patterns, animals and printed faces at scores real faces reach too. A face
- * it is not sure of counts only where the object detector saw a person around it (even faintly):
- * its centre inside the person's box, and not wider than that person.
+ * it is not sure of counts only where the object detector saw a person around it: in the whole
+ * picture (its centre inside the person's box, and not wider than that person) or, failing that,
+ * in a second look at a head-and-shoulders crop around the face.
  */
-export function confirmFaces(faces: DetectedFace[], people: Box[], sureScore = FACE_SURE_SCORE): DetectedFace[] {
-  return faces.filter((face) => face.score >= sureScore || people.some((person) => insidePerson(face.box, person)));
+export function personScoreOf(face: DetectedFace, people: Array<{ box: Box; score: number }>): number {
+  return Math.max(0, ...people.filter((person) => insidePerson(face.box, person.box)).map((person) => person.score));
 }
 
 /** Faces scoring at least this need no person around them. */
 export const FACE_SURE_SCORE = 0.9;
+/** A person at least this sure around a face confirms it. */
+export const PERSON_CONFIRMS = 0.3;
+
+export const needsSecondLook = (face: DetectedFace): boolean => face.score < FACE_SURE_SCORE && (face.personScore ?? 0) < PERSON_CONFIRMS;
 
 function insidePerson([x, y, w, h]: Box, [px, py, pw, ph]: Box): boolean {
   const cx = x + w / 2;

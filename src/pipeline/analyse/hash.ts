@@ -17,16 +17,24 @@
  * Luma correlation ignores brightness and contrast changes, the area averages ignore resizing and
  * re-encoding, and the crop block covers a centre crop.
  *
- * Measured on the shared corpus (90 files → 4005 pairs; tests/unit/analyse-pixels.test.ts prints them):
- *   manifest near-duplicate pairs (32):  synthetic resize/re-encode 1.000, centre crop 0.998,
- *     brighten +18 %/saturate +10 % 0.996, Hopper under 8 EXIF orientations 1.000 (dHash 0–2 bits);
- *     real stereo pairs: motorcycle 0.884 (dHash 17), Leuven street 0.637 (dHash 29).
- *   all other pairs (3973): median −0.05 (clamped to 0), p90 0.25, p99 0.50, p99.9 0.73; the highest are
- *     frames of one video session in front of the same blue screen (0.70–0.86, different days) and the
- *     two synthetic receipts rendered on the same background (0.83). dHash of non-pairs: ≥ 12 bits except those.
- *   With dHash alone a centre crop is 17 bits and a stereo pair 17–29 bits, inside the non-pair range.
- * Recommended: near-duplicate on appearance alone at ≥ 0.90 (all synthetic edits, no corpus non-pair);
- * dHash ≤ 10 bits as an extra cue; a burst (seconds apart, same camera) needs only ≥ 0.5.
+ * Measured on the shared corpus (89 decodable files → 4005 pairs; tests/unit/analyse-pixels.test.ts prints
+ * them), on the 512-px analysis raster of the app's 1600-px JPEG preview:
+ *   manifest near-duplicate pairs (33):        similarity   dHash bits
+ *     synthetic downscale 70 % + re-encode      1.000        0
+ *     synthetic brighten +18 % / saturate +10 % 0.996        1
+ *     synthetic centre crop to 88 %             0.996       15   ← dHash alone misses it
+ *     one portrait under EXIF orientations 1–8  1.000        0–1
+ *     real stereo pair (motorcycle)             0.884       18
+ *     real stereo pair (street, a step aside)   0.637       28
+ *   all other pairs (3972): similarity median 0.00, p90 0.25, p99 0.50, p99.9 0.73, max 0.86; the highest
+ *     are frames of one video session in front of the same blue screen on different days (0.63–0.86,
+ *     dHash 7–24) and two synthetic receipts rendered on the same background (0.83, dHash 18).
+ *     dHash of other pairs: min 7, p1 19, median 31.
+ *   burst pairs that are different views (Furnace Creek, 13 s): 0.00–0.16.
+ * Recommended for grouping (SimilarRules): near-duplicate on appearance alone at ≥ 0.90 (every synthetic
+ * edit, no other pair); dHash on its own only at ≤ 6 bits (the blue-screen frames are 7 bits apart, so the
+ * current 10 would join them); a burst (seconds apart, same camera) at appearance ≥ 0.5 joins both stereo
+ * pairs and keeps different views apart.
  */
 import { cropGrey, downscale, resizeGrey, toGrey } from './raster';
 import type { GreyRaster, Raster } from './types';

@@ -9,10 +9,16 @@
  *   of the analysis raster, luma in 0..255 units.
  * - sharpness = logistic(ln v): 1 / (1 + (V_MID / v)^K) with V_MID = 100 and K = 1.365, so
  *   v = 20 → 0.10, 50 → 0.28, 100 → 0.50, 200 → 0.72, 500 → 0.90, 1000 → 0.96.
- *   (Shared corpus at 512 px: sharp photos 150–3000, soft/bokeh 40–150, the motion-blurred text 25.)
+ *   Shared corpus (512-px rasters of the 1600-px previews): sharp photos 200–7000; soft or mostly
+ *   out-of-focus frames 30–130 (bokeh macro 40, a portrait whose frame is mostly a flat blue screen 19–65,
+ *   motion-blurred print 30). Pictures smaller than 512 px read higher (a 128-px portrait: 3400–4400):
+ *   fewer pixels, more detail each; an upsampled crop would read lower instead.
  * - face sharpness: the same Laplacian variance inside each face box, the box resampled to FACE_SIDE =
  *   64 px square first (area average or bilinear), so a large face is not favoured for its size; mapped
  *   with the same curve but V_MID_FACE = 60 (skin is smoother than a scene). faceSharpness = mean over faces.
+ *   Corpus faces on the 512-px raster: 100–900 (→ 0.7–0.97); faces under ~20 px, upsampled to 64, 15–20 (→ 0.15).
+ *   The crop comes from the grey picture passed in, so a larger picture (the 1600-px preview) gives small
+ *   faces more pixels; the app passes the 512-px analysis raster.
  * - exposure from the luma histogram of the analysis raster: mean luma m (0..1), fraction of clipped
  *   pixels at either end (luma ≤ 3 or ≥ 252). exposure = brightness · clipping, where
  *   brightness = 1 for m in [0.22, 0.78], falling linearly to 0 at m = 0.02 / 0.98;

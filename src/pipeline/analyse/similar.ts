@@ -33,19 +33,24 @@ export interface SimilarRules {
   maxHashDistance: number;
   /** Appearance similarity at or above which two pictures are near-duplicates on their own. */
   minAppearance: number;
-  /** Shots this close in time (same camera) form a burst… */
+  /**
+   * Shots this close in time from the same camera form a burst, whatever they show: a burst is
+   * one moment, and a book wants its best frame, not all of them.
+   */
   burstGapMs: number;
-  /** …when they also look at least this alike (a burst re-frames one scene; it is not two unrelated snaps). */
-  minBurstAppearance: number;
   /** Photos compared with each of their neighbours in time order (capture time or import order). */
   window: number;
 }
 
+/**
+ * Measured on the shared corpus (pipeline/analyse/hash.ts has the distributions): every synthetic
+ * edit scores ≥ 0.99 appearance and no unrelated pair above 0.86; unrelated pictures come as close
+ * as 7 dHash bits, re-encodes and re-orientations within 1.
+ */
 export const SIMILAR_RULES: SimilarRules = {
-  maxHashDistance: 10,
+  maxHashDistance: 6,
   minAppearance: 0.9,
-  burstGapMs: 15_000,
-  minBurstAppearance: 0.5,
+  burstGapMs: 12_000,
   window: 12,
 };
 
@@ -63,7 +68,7 @@ export function groupSimilar(
     const b = photos[j]!;
     const look = similarity(a.appearance, b.appearance);
     const near = hammingDistance(a.dhash, b.dhash) <= rules.maxHashDistance || look >= rules.minAppearance;
-    const burst = !near && isBurst(a, b, rules) && look >= rules.minBurstAppearance;
+    const burst = !near && isBurst(a, b, rules);
     if (!near && !burst) return;
     (near ? nearLinked : burstLinked).add(i).add(j);
     parent[find(i)] = find(j);

@@ -29,6 +29,10 @@ export interface DetectedFace {
   score: number;
   /** MediaPipe's six keypoints: eyes (0 = left as the viewer sees it, 1 = right), nose tip, mouth, ear tragions (4 = left, 5 = right). */
   landmarks: Point[];
+  /** How many of the detector's looks (whole picture, tiles) found this face. */
+  looks?: number;
+  /** Score of the surest person the object detector saw around this face (0: none), which confirms unsure faces. */
+  personScore?: number;
   /** Variance of the Laplacian inside the face box, on the same scale as QualityParts.sharpness' raw value. */
   sharpness?: number;
 }

@@ -33,7 +33,7 @@ export interface ReportPhoto {
   kindReasons?: string[];
   quality?: number;
   qualityParts?: Omit<QualityParts, 'score'>;
-  faces?: Array<{ box: Box; score: number }>;
+  faces?: Array<{ box: Box; score: number; personScore?: number; looks?: number }>;
   labels?: Array<{ name: string; score: number; box?: Box }>;
   themes?: Theme[];
   similarGroup?: string | null;
@@ -106,7 +106,7 @@ function analysisFields(id: string, record: AnalysisRecord | undefined, group: S
     kindReasons: record.kind.reasons,
     quality: round(score),
     qualityParts: parts,
-    faces: record.faces.map((face) => ({ box: face.box.map(round) as Box, score: round(face.score) })),
+    faces: record.faces.map((face) => ({ box: face.box.map(round) as Box, score: round(face.score), ...(face.personScore !== undefined ? { personScore: round(face.personScore) } : {}), ...(face.looks ? { looks: face.looks } : {}) })),
     labels: record.labels.map((label) => ({ name: label.name, score: round(label.score), ...(label.box ? { box: label.box.map(round) as Box } : {}) })),
     themes: record.themes,
     similarGroup: group?.id ?? null,

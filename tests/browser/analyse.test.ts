@@ -1,0 +1,170 @@
+/**
+ * The analysis stage in the real app (headless Chromium, wasm backend as on a machine without a
+ * GPU): the shared corpus is imported and analysed, the report is scored against the manifest
+ * (faces, junk, similar groups), nothing is requested outside the origin, tensors do not leak,
+ * a reload mid-analysis resumes, a model change re-runs only its stage, and the UI shows it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type Browser } from '../../cli/browser';
+import { serveDist } from '../../cli/serve';
+import { importFiles, openApp, waitForAnalysis } from '../../cli/drive';
+import type { Report } from '../../src/pipeline/report/report';
+import { evaluateReport, parseManifest } from '../../src/pipeline/eval/corpus-eval';
+import { unionGroups } from '../../src/pipeline/eval/metrics';
+import { faceSimilarity, type LabelledFile } from '../../src/pipeline/eval/face-similarity';
+import { CORPUS, manifest } from '../corpus';
+
+const quiet = (): void => undefined;
+let server: Server;
+let url: string;
+let browser: Browser;
+let page: Page;
+let report: Report;
+const elsewhere: string[] = [];
+const modelRequests: string[] = [];
+
+beforeAll(async () => {
+  ({ server, url } = await serveDist());
+  browser = await launchBrowser();
+  browser.context.on('request', (request) => {
+    const target = request.url();
+    if (!target.startsWith(`${url}/`) && !/^(blob|data):/.test(target)) elsewhere.push(target);
+    if (/\/(models|vendor)\//.test(target)) modelRequests.push(new URL(target).pathname);
+  });
+  page = await openApp(browser.context, url);
+  await importFiles(page, join(CORPUS, 'photos'), quiet);
+  const settled = await waitForAnalysis(page, quiet);
+  expect(settled.analysis.notice).toBeUndefined();
+  report = await page.evaluate(() => window.__keepsake!.report('photos'));
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync(join('test-results', 'analyse-report.json'), JSON.stringify(report, null, 2));
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe('analysing the shared corpus', () => {
+  it('meets the face, junk and similar-group goals against the manifest', () => {
+    const result = evaluateReport(report, parseManifest(manifest()));
+    writeFileSync(join('test-results', 'analyse-eval.json'), JSON.stringify(result, null, 2));
+    expect(result.goals.map((goal) => `${goal.metric} ${goal.status} ${goal.value?.toFixed(3)}`)).toEqual(
+      result.goals.map((goal) => `${goal.metric} pass ${goal.value?.toFixed(3)}`),
+    );
+  });
+
+  it('fetched every model from its own origin and nothing from anywhere else', () => {
+    expect(elsewhere).toEqual([]);
+    for (const file of ['/models/blazeface/face_detection_full_range.tflite', '/models/human/faceres.json', '/models/human/centernet.json', '/vendor/mediapipe/wasm/vision_wasm_module_internal.wasm']) {
+      expect(modelRequests).toContain(file);
+    }
+  });
+
+  it('reports the backend, the model versions and every analysis field for every photo', () => {
+    expect(report.app.backend).toBe('wasm');
+    expect(report.app.models?.map((model) => model.name)).toEqual(['blazeface-full-range', 'faceres', 'centernet']);
+    expect(report.timings.analyseMs).toBeGreaterThan(0);
+    for (const photo of report.photos) {
+      expect(photo.kind).toMatch(/^(photo|screenshot|document|receipt|other)$/);
+      expect(photo.quality).toBeGreaterThanOrEqual(0);
+      expect(photo.quality).toBeLessThanOrEqual(1);
+      expect(Array.isArray(photo.faces) && Array.isArray(photo.labels)).toBe(true);
+      expect(photo.similarGroup === null || typeof photo.similarGroup === 'string').toBe(true);
+      expect(typeof photo.bestOfGroup).toBe('boolean');
+    }
+    for (const group of new Set(report.photos.flatMap((photo) => (photo.similarGroup ? [photo.similarGroup] : [])))) {
+      expect(report.photos.filter((photo) => photo.similarGroup === group && photo.bestOfGroup)).toHaveLength(1);
+    }
+    // The downscaled copy of a photo is never the pick over its original.
+    const copies = report.photos.filter((photo) => ['IMG_1030.jpg', 'IMG_1038.jpg'].includes(photo.paths[0]!));
+    expect(copies.find((photo) => photo.bestOfGroup)?.paths[0]).toBe('IMG_1030.jpg');
+  });
+
+  it('embeds faces as unit vectors that tell the same person from different people', async () => {
+    const faces = await page.evaluate(() => window.__keepsake!.faces());
+    const embedded = faces.filter((face) => face.embedding);
+    expect(embedded.length).toBeGreaterThan(20);
+    for (const face of embedded) {
+      expect(face.embedding).toHaveLength(1024);
+      expect(Math.hypot(...face.embedding!)).toBeCloseTo(1, 4);
+    }
+    const m = manifest() as unknown as { files: LabelledFile[]; near_duplicate_groups: Array<{ id: string; files: string[] }> };
+    const copies = unionGroups(m.near_duplicate_groups);
+    const similarity = faceSimilarity(
+      embedded.map((face) => ({ photoId: face.photoId, box: face.box as [number, number, number, number], embedding: face.embedding! })),
+      m.files,
+      (a, b) => copies.has(a) && copies.get(a) === copies.get(b),
+    );
+    writeFileSync(join('test-results', 'face-similarity.json'), JSON.stringify(similarity, null, 2));
+    expect(similarity.samePerson.pairs).toBeGreaterThan(5);
+    expect(similarity.samePerson.mean!).toBeGreaterThan(similarity.differentPeople.mean! + 0.3);
+    expect(similarity.samePicture.min!).toBeGreaterThan(0.9);
+  });
+
+  it('keeps TF.js tensors flat over hundreds of analyses', async () => {
+    const withFaces = report.photos.filter((photo) => photo.faces!.length > 0).map((photo) => photo.id).slice(0, 6);
+    const without = report.photos.filter((photo) => photo.faces!.length === 0).map((photo) => photo.id).slice(0, 4);
+    const counts = await page.evaluate(({ ids }) => window.__keepsake!.stressAnalysis(ids, 20), { ids: [...withFaces, ...without] });
+    // 10 photos × 20 rounds = 200 analyses; the first round may still allocate lazily.
+    expect(counts).toHaveLength(20);
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    expect(counts[counts.length - 1]).toBe(counts[1]);
+  });
+
+  it('re-runs only the stage whose model changed', async () => {
+    const before = new Map(report.photos.map((photo) => [photo.id, photo]));
+    await page.evaluate(() => window.__keepsake!.ageStage('pixels'));
+    await waitForAnalysis(page, quiet);
+    const again = await page.evaluate(() => window.__keepsake!.report('photos'));
+    for (const photo of again.photos) expect(photo.faces).toEqual(before.get(photo.id)!.faces);
+    const stages = await page.evaluate(() => window.__keepsake!.stageTimings());
+    expect(stages.every((timing) => 'quality' in timing && !('detect' in timing) && !('embed' in timing) && !('objects' in timing))).toBe(true);
+  });
+
+  it('shows faces outlined in the viewer, what it sees in the info panel, and filters junk and similar groups', async () => {
+    await page.getByTestId('library-filters').locator('[data-filter=junk]').click();
+    const junk = report.photos.filter((photo) => photo.kind !== 'photo').length;
+    await expect.poll(() => page.locator('[data-testid=library-grid] [data-photo-id]').count()).toBe(junk);
+    await page.getByTestId('library-filters').locator('[data-filter=similar]').click();
+    const similar = report.photos.filter((photo) => photo.similarGroup).length;
+    await expect.poll(() => page.locator('[data-testid=library-grid] [data-photo-id]').count()).toBe(similar);
+    await page.getByTestId('library-filters').locator('[data-filter=faces]').click();
+    const group = report.photos.find((photo) => photo.paths[0] === 'IMG_1205.jpg')!;
+    await page.locator(`[data-photo-id="${group.id}"]`).click();
+    await expect.poll(() => page.getByTestId('face-box').count()).toBe(group.faces!.length);
+    await expect.poll(() => page.getByTestId('viewer-kind').textContent()).toMatch(/A photo/);
+    await expect.poll(() => page.getByTestId('viewer-quality').isVisible()).toBe(true);
+    await page.screenshot({ path: join('test-results', 'viewer-faces.png') });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('library-filters').locator('[data-filter=all]').click();
+  });
+});
+
+describe('an analysis interrupted by a reload', () => {
+  it('resumes on the next start and finishes every photo once', async () => {
+    const fresh = await launchBrowser();
+    try {
+      const tab = await openApp(fresh.context, url);
+      const files = manifest().files.slice(0, 16).map((file) => join(CORPUS, file.path));
+      await importFiles(tab, files, quiet, 'file-input');
+      await tab.waitForFunction(() => window.__keepsake!.status().analysis.done >= 2, null, { timeout: 120_000 });
+      await tab.reload();
+      await tab.waitForFunction(() => window.__keepsake?.status().loaded === true);
+      const settled = await waitForAnalysis(tab, quiet);
+      expect(settled.analysis.phase).toBe('done');
+      const again = await tab.evaluate(() => window.__keepsake!.report(''));
+      expect(again.photos).toHaveLength(16);
+      expect(again.photos.every((photo) => photo.kind !== undefined)).toBe(true);
+      const faces = await tab.evaluate(() => window.__keepsake!.faces());
+      const perPhoto = new Map(again.photos.map((photo) => [photo.id, photo.faces!.length]));
+      for (const [id, count] of perPhoto) expect(faces.filter((face) => face.photoId === id)).toHaveLength(count);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
