@@ -86,10 +86,10 @@ export async function benchImport(args: string[]): Promise<unknown> {
   }
 }
 
-const round = (n: number): number => Math.round(n * 100) / 100;
+export const round = (n: number): number => Math.round(n * 100) / 100;
 
 /** Peak resident memory of every process of this browser profile, sampled twice a second. */
-function sampleMemory(profile: string): { stop(): number } {
+export function sampleMemory(profile: string): { stop(): number } {
   let peak = 0;
   const sample = (): void => {
     const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 });

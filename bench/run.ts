@@ -1,14 +1,16 @@
 /**
  * `npm run bench [-- <name> [--count N]]`: runs benchmarks and writes bench/results/<name>.json.
- * Benchmarks: import (throughput of 12-MP JPEGs), library (the timeline with 100,000 photos).
+ * Benchmarks: import (throughput of 12-MP JPEGs), library (the timeline with 100,000 photos),
+ * analyse (analysis throughput and ms per stage, per TF.js backend).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../cli/serve';
 import { benchImport } from './import';
 import { benchLibrary } from './library';
+import { benchAnalyse } from './analyse';
 
-const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, library: benchLibrary };
+const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, library: benchLibrary, analyse: benchAnalyse };
 
 async function main(): Promise<void> {
   const [name = 'all', ...rest] = process.argv.slice(2);

@@ -16,7 +16,8 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(options: { profile?: string; keepProfile?: boolean } = {}): Promise<Browser> {
+/** `webgpu` adds the flag that enables WebGPU in headless Chromium (a software adapter where there is no GPU). */
+export async function launchBrowser(options: { profile?: string; keepProfile?: boolean; webgpu?: boolean } = {}): Promise<Browser> {
   const executablePath = process.env.CHROMIUM_PATH ?? SYSTEM_CHROMIUM.find((path) => existsSync(path));
   const profile = options.profile ?? mkdtempSync(join(tmpdir(), 'keepsake-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -26,6 +27,7 @@ export async function launchBrowser(options: { profile?: string; keepProfile?: b
       ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
       '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync',
       '--disable-dev-shm-usage',
+      ...(options.webgpu ? ['--enable-unsafe-webgpu'] : []),
     ],
     viewport: { width: 1280, height: 860 },
   });

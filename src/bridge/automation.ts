@@ -39,6 +39,8 @@ export interface KeepsakeAutomation {
   stressAnalysis(ids: string[], rounds: number): Promise<number[]>;
   /** Stored faces with their embeddings (plain arrays), for the embedding measurements. */
   faces(): Promise<Array<{ photoId: string; box: number[]; score: number; embedding: number[] | null }>>;
+  /** Start analysing whatever is not analysed yet (for pages opened with ?analyse=0). */
+  startAnalysis(): Promise<void>;
   /** Milliseconds per stage of each stored analysis, as its last run measured them. */
   stageTimings(): Promise<Array<Record<string, number>>>;
   /** Mark one stage of every stored analysis as made by an older model, then analyse again. */
@@ -112,6 +114,7 @@ export function installAutomation(library: Library): void {
     tensors: () => library.tensors(),
     stressAnalysis: (ids, rounds) => library.stressAnalysis(ids, rounds),
     faces: async () => (await library.db.getAll('faces')).map((face) => ({ photoId: face.photoId, box: face.box, score: face.score, embedding: face.embedding ? Array.from(face.embedding) : null })),
+    startAnalysis: () => library.analyseLibrary(true),
     stageTimings: async () => (await library.db.getAll('analyses')).map((record) => record.timings),
     ageStage: async (stage) => {
       const tx = library.db.transaction('analyses', 'readwrite');

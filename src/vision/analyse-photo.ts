@@ -10,7 +10,7 @@ import { appearanceDescriptor, dHash } from '../pipeline/analyse/hash';
 import { measureQuality } from '../pipeline/analyse/quality';
 import { downscale, toGrey } from '../pipeline/analyse/raster';
 import { ANALYSIS_SIDE } from '../pipeline/analyse/quality';
-import { sceneLabels, sceneStats, themesOf } from '../pipeline/analyse/themes';
+import { THEME_MIN_SCORE, sceneLabels, sceneStats, themesOf } from '../pipeline/analyse/themes';
 import type { Box, DetectedFace, Label, Raster } from '../pipeline/analyse/types';
 import { stageVersions, versionKey, type Stage } from './versions';
 import type { FaceFinder } from './detector';
@@ -108,7 +108,7 @@ function rasterOf(image: ImageBitmap): Raster {
 /** Detected faces, each with the person evidence around it; unsure faces without a person are dropped. */
 async function confirmedFaces(models: VisionModels, image: ImageBitmap, people: Array<{ box: Box; score: number }>, timings: Record<string, number>): Promise<DetectedFace[]> {
   let started = performance.now();
-  const found = models.faces.find(image).map((face) => ({ ...face, personScore: personScoreOf(face, people) }));
+  const found = models.faces.find(image, people).map((face) => ({ ...face, personScore: personScoreOf(face, people) }));
   timings.detect = Math.round((performance.now() - started) * 10) / 10;
   started = performance.now();
   const confirmed: DetectedFace[] = [];
@@ -159,7 +159,8 @@ function pixelStage(raster: Raster, photo: PhotoRecord, faces: DetectedFace[], o
       camera: photo.camera,
       takenAtSource: photo.takenAtSource,
       faceCount: faces.length,
-      objectLabels: objects.map((label) => label.name),
+      // Only objects the detector is reasonably sure of count as evidence of a real scene.
+      objectLabels: objects.filter((label) => label.score >= THEME_MIN_SCORE).map((label) => label.name),
     }),
   );
   const labels = time('scene', () => (kind.kind === 'photo' ? sceneLabels(sceneStats(downscale(raster, 96))) : []));

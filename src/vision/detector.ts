@@ -1,11 +1,12 @@
 /**
  * Face detection with MediaPipe tasks-vision (BlazeFace full-range, CPU delegate) over the whole
- * picture and overlapping tiles, so faces down to ~3% of the width are found (pipeline/analyse/faces).
+ * picture and closer looks at the people in it, so faces down to ~3% of the width are found
+ * (pipeline/analyse/faces).
  */
 import { FaceDetector, FilesetResolver } from '@mediapipe/tasks-vision';
 import { MODELS, RUNTIME_BASE, modelUrl } from '../../models/registry';
 import { mergeFaces, searchRegions, toImageFace, type Region } from '../pipeline/analyse/faces';
-import type { DetectedFace } from '../pipeline/analyse/types';
+import type { Box, DetectedFace } from '../pipeline/analyse/types';
 
 const spec = MODELS.find((model) => model.id === 'blazeface-full-range')!;
 
@@ -24,11 +25,11 @@ export class FaceFinder {
     return new FaceFinder(detector);
   }
 
-  /** Every face in `image` (display orientation), normalised to its size. */
-  find(image: ImageBitmap): DetectedFace[] {
+  /** Every face in `image` (display orientation), normalised to its size; `people` (object detector) guide closer looks. */
+  find(image: ImageBitmap, people: Array<{ box: Box; score: number }>): DetectedFace[] {
     const { width, height } = image;
     const found: DetectedFace[] = [];
-    for (const region of searchRegions(width, height)) found.push(...this.#detect(image, region, width, height));
+    for (const region of searchRegions(width, height, people)) found.push(...this.#detect(image, region, width, height));
     return mergeFaces(found, width / height);
   }
 

@@ -107,8 +107,8 @@ describe('analysing the shared corpus', () => {
   });
 
   it('keeps TF.js tensors flat over hundreds of analyses', async () => {
-    const withFaces = report.photos.filter((photo) => photo.faces!.length > 0).map((photo) => photo.id).slice(0, 6);
-    const without = report.photos.filter((photo) => photo.faces!.length === 0).map((photo) => photo.id).slice(0, 4);
+    const withFaces = report.photos.filter((photo) => photo.faces!.length > 0).map((photo) => photo.id).slice(0, 4);
+    const without = report.photos.filter((photo) => photo.faces!.length === 0).map((photo) => photo.id).slice(0, 6);
     const counts = await page.evaluate(({ ids }) => window.__keepsake!.stressAnalysis(ids, 20), { ids: [...withFaces, ...without] });
     // 10 photos × 20 rounds = 200 analyses; the first round may still allocate lazily.
     expect(counts).toHaveLength(20);
@@ -129,10 +129,12 @@ describe('analysing the shared corpus', () => {
   it('shows faces outlined in the viewer, what it sees in the info panel, and filters junk and similar groups', async () => {
     await page.getByTestId('library-filters').locator('[data-filter=junk]').click();
     const junk = report.photos.filter((photo) => photo.kind !== 'photo').length;
-    await expect.poll(() => page.locator('[data-testid=library-grid] [data-photo-id]').count()).toBe(junk);
+    // The grid is virtual (only cells in view exist); it announces how many photos it holds.
+    const shown = () => page.getByTestId('library-grid').getAttribute('aria-label');
+    await expect.poll(shown).toBe(`Library, ${junk} photos`);
     await page.getByTestId('library-filters').locator('[data-filter=similar]').click();
     const similar = report.photos.filter((photo) => photo.similarGroup).length;
-    await expect.poll(() => page.locator('[data-testid=library-grid] [data-photo-id]').count()).toBe(similar);
+    await expect.poll(shown).toBe(`Library, ${similar} photos`);
     await page.getByTestId('library-filters').locator('[data-filter=faces]').click();
     const group = report.photos.find((photo) => photo.paths[0] === 'IMG_1205.jpg')!;
     await page.locator(`[data-photo-id="${group.id}"]`).click();

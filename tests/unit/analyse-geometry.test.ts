@@ -6,20 +6,28 @@ import type { DetectedFace, Label } from '../../src/pipeline/analyse/types';
 const face = (box: [number, number, number, number], score: number): DetectedFace => ({ box, score, landmarks: [] });
 
 describe('where the face detector looks', () => {
-  it('covers the whole picture with overlapping tiles small enough to see faces of 3% of the width', () => {
-    const regions = searchRegions(1600, 1200);
+  it('looks at the whole picture, and closer at the head of every person too small for that', () => {
+    const far = { box: [0.1, 0.4, 0.06, 0.3] as [number, number, number, number], score: 0.6 };
+    const near = { box: [0.5, 0.1, 0.45, 0.9] as [number, number, number, number], score: 0.9 };
+    const faint = { box: [0.8, 0.5, 0.05, 0.2] as [number, number, number, number], score: 0.05 };
+    const regions = searchRegions(1600, 1200, [far, near, faint]);
     expect(regions[0]).toEqual({ x: 0, y: 0, width: 1600, height: 1200 });
-    const tiles = regions.slice(1);
-    for (const tile of tiles) expect(Math.max(tile.width, tile.height)).toBeLessThanOrEqual(0.45 * 1600 + 1);
-    // A 3%-wide face (48 px) lands at ≥ 12 px of the detector's 192-px input in every tile.
-    for (const tile of tiles) expect((48 / Math.max(tile.width, tile.height)) * 192).toBeGreaterThanOrEqual(12);
-    // Every pixel is inside some tile.
-    for (const [x, y] of [[0, 0], [1599, 1199], [800, 600], [1599, 0], [0, 1199]]) {
-      expect(tiles.some((t) => x! >= t.x && x! < t.x + t.width && y! >= t.y && y! < t.y + t.height)).toBe(true);
-    }
-    // Neighbouring tiles overlap so a face on a seam is whole in at least one of them.
-    const xs = [...new Set(tiles.map((t) => t.x))].sort((a, b) => a - b);
-    expect(xs[1]!).toBeLessThan(tiles[0]!.width);
+    expect(regions).toHaveLength(2);
+    const head = regions[1]!;
+    // Around the far person's head: 1.4 × its width, starting just above it.
+    expect(head.width).toBeCloseTo(1.4 * 0.06 * 1600, -1);
+    expect(head.x).toBeLessThan(0.1 * 1600);
+    expect(head.x + head.width).toBeGreaterThan(0.16 * 1600);
+    expect(head.y).toBeLessThan(0.4 * 1200);
+    // A 3%-wide face there lands at ≥ 12 px of the detector's 192-px input.
+    expect((0.03 * 1600 / head.width) * 192).toBeGreaterThanOrEqual(12);
+  });
+
+  it('gives one look to people standing together', () => {
+    const a = { box: [0.2, 0.3, 0.1, 0.5] as [number, number, number, number], score: 0.7 };
+    const same = { box: [0.205, 0.31, 0.1, 0.5] as [number, number, number, number], score: 0.4 };
+    expect(searchRegions(1000, 1000, [a, same])).toHaveLength(2);
+    expect(searchRegions(1000, 1000, [])).toHaveLength(1);
   });
 
   it('maps a hit in a tile back to the whole picture, keypoints included', () => {
@@ -31,13 +39,13 @@ describe('where the face detector looks', () => {
 });
 
 describe('merging what several looks found', () => {
-  it('keeps one box per face, the surest, and drops a face cut in half by a tile edge', () => {
+  it('keeps one box per face, the surest, and drops a face cut in half by the edge of a closer look', () => {
     const whole = face([0.4, 0.4, 0.1, 0.1], 0.95);
     const again = face([0.405, 0.4, 0.1, 0.1], 0.8);
     const half = face([0.45, 0.4, 0.05, 0.1], 0.85);
     const other = face([0.1, 0.1, 0.05, 0.05], 0.7);
     const merged = mergeFaces([again, half, whole, other], 4 / 3);
-    expect(merged).toEqual([whole, other]);
+    expect(merged.map((f) => [f.box, f.looks])).toEqual([[whole.box, 3], [other.box, 1]]);
   });
 
   it('keeps two faces side by side', () => {

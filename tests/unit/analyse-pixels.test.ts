@@ -214,6 +214,24 @@ describe('raster helpers', () => {
   });
 });
 
+describe('tiny and odd pictures', () => {
+  it('never throws or returns NaN', () => {
+    for (const [w, h] of [[1, 1], [2, 3], [1000, 1], [7, 300], [17, 17]] as const) {
+      const r = raster(w, h, (x, y) => [(x * 37) % 256, (y * 53) % 256, 128]);
+      const grey = toGrey(r);
+      const q = measureQuality(grey, [{ box: [0, 0, 1, 1] }]);
+      for (const v of [q.sharpness, q.exposure, q.noise, q.score, q.faceSharpness!, q.faceVisibility!]) expect(Number.isFinite(v), `${w}×${h}`).toBe(true);
+      expect(dHash(grey)).toMatch(/^[0-9a-f]{16}$/);
+      const a = appearanceDescriptor(r);
+      expect(Number.isFinite(appearanceSimilarity(a, a))).toBe(true);
+      const f = junkFeatures(r);
+      for (const [key, v] of Object.entries(f)) expect(Number.isFinite(v), `${w}×${h} ${key}`).toBe(true);
+      expect(classifyKind(f, photoContext).kind).toBeTypeOf('string');
+    }
+    expect(hammingDistance('', 'ffffffffffffffff')).toBe(64);
+  });
+});
+
 describe('quality', { timeout: 60_000 }, () => {
   const sharp = scene(1200, 900);
   const soft = boxBlur(sharp, 4);

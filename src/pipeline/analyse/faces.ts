@@ -26,28 +26,51 @@ export const SMALL_FACE_FRACTION = 0.03;
 
 /**
  * BlazeFace full-range sees the image at 192 px: a face narrower than ~6% of the region is only
- * ~11 px there and is often missed. To reach faces of 3% of the width, the detector also looks at
- * overlapping tiles of ≤ 45% of the long side, each upscaled to the model's input.
+ * ~11 px there and is often missed. Small faces belong to people, and the object detector sees
+ * people down to a few percent of the picture: so besides the whole picture, the detector looks at
+ * a head-and-shoulders region at the top of every person too small for the whole look, upscaled to
+ * the model's input. A photo without people costs one look; a crowd a handful.
  */
-export function searchRegions(width: number, height: number, tileFraction = 0.45, overlap = 0.12): Region[] {
+export function searchRegions(width: number, height: number, people: Array<{ box: Box; score: number }>, rules = REGION_RULES): Region[] {
   const whole: Region = { x: 0, y: 0, width, height };
-  const side = Math.round(Math.max(width, height) * tileFraction);
-  if (side >= Math.min(width, height) && side >= Math.max(width, height) * 0.9) return [whole];
-  const tiles: Region[] = [];
-  for (const y of tileStarts(height, side, overlap)) {
-    for (const x of tileStarts(width, side, overlap)) {
-      tiles.push({ x, y, width: Math.min(side, width - x), height: Math.min(side, height - y) });
-    }
+  const long = Math.max(width, height);
+  const heads = people
+    .filter((person) => person.score >= rules.minPerson && person.box[2] * width < rules.maxPersonFraction * long)
+    .sort((a, b) => b.score - a.score)
+    .map((person) => headRegion(person.box, width, height, rules.minRegionPx));
+  const regions: Region[] = [];
+  for (const head of heads) {
+    if (regions.length >= rules.maxRegions) break;
+    if (!regions.some((region) => covers(region, head))) regions.push(head);
   }
-  return [whole, ...tiles];
+  return [whole, ...regions];
 }
 
-function tileStarts(length: number, side: number, overlap: number): number[] {
-  if (side >= length) return [0];
-  const step = side * (1 - overlap);
-  const count = Math.ceil((length - side) / step) + 1;
-  const stride = (length - side) / (count - 1);
-  return Array.from({ length: count }, (_, i) => Math.round(i * stride));
+export const REGION_RULES = {
+  /** People at least this sure (object detector score) get a closer look. */
+  minPerson: 0.1,
+  /** People wider than this fraction of the long side have faces the whole look already sees. */
+  maxPersonFraction: 0.3,
+  /** Never upscale less than this many pixels to the model's input. */
+  minRegionPx: 64,
+  maxRegions: 8,
+};
+
+/** The top of a person's box, as wide as the person plus a margin and as tall as it is wide. */
+function headRegion([x, y, w, h]: Box, width: number, height: number, minPx: number): Region {
+  const side = Math.max(minPx, 1.4 * w * width, Math.min(h * height, 1.4 * w * width));
+  const centreX = (x + w / 2) * width;
+  const top = y * height - 0.1 * side;
+  const left = Math.max(0, Math.round(centreX - side / 2));
+  const up = Math.max(0, Math.round(top));
+  return { x: left, y: up, width: Math.min(width - left, Math.round(side)), height: Math.min(height - up, Math.round(side)) };
+}
+
+/** Whether `outer` holds most (80 %) of `inner`: one look serves both. */
+function covers(outer: Region, inner: Region): boolean {
+  const w = Math.min(outer.x + outer.width, inner.x + inner.width) - Math.max(outer.x, inner.x);
+  const h = Math.min(outer.y + outer.height, inner.y + inner.height) - Math.max(outer.y, inner.y);
+  return w > 0 && h > 0 && (w * h) / (inner.width * inner.height) >= 0.8;
 }
 
 /** A region hit in normalised display coordinates of the whole image. */

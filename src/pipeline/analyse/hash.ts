@@ -17,7 +17,7 @@
  * Luma correlation ignores brightness and contrast changes, the area averages ignore resizing and
  * re-encoding, and the crop block covers a centre crop.
  *
- * Measured on the shared corpus (89 decodable files → 4005 pairs; tests/unit/analyse-pixels.test.ts prints
+ * Measured on the shared corpus (90 files → 4005 pairs; tests/unit/analyse-pixels.test.ts prints
  * them), on the 512-px analysis raster of the app's 1600-px JPEG preview:
  *   manifest near-duplicate pairs (33):        similarity   dHash bits
  *     synthetic downscale 70 % + re-encode      1.000        0
@@ -34,7 +34,8 @@
  * Recommended for grouping (SimilarRules): near-duplicate on appearance alone at ≥ 0.90 (every synthetic
  * edit, no other pair); dHash on its own only at ≤ 6 bits (the blue-screen frames are 7 bits apart, so the
  * current 10 would join them); a burst (seconds apart, same camera) at appearance ≥ 0.5 joins both stereo
- * pairs and keeps different views apart.
+ * pairs but not the three Furnace Creek views (0.00–0.16): lower it to 0 if every run of shots seconds
+ * apart should group whatever it shows.
  */
 import { cropGrey, downscale, resizeGrey, toGrey } from './raster';
 import type { GreyRaster, Raster } from './types';
@@ -57,9 +58,9 @@ export function dHash(g: GreyRaster): string {
 
 const POPCOUNT4 = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
 
-/** Number of differing bits between two hex hashes of the same length (64 for dHash). */
+/** Number of differing bits between two hex hashes (64 for dHash); hashes of different lengths differ in every bit. */
 export function hammingDistance(a: string, b: string): number {
-  if (a.length !== b.length) throw new Error(`hashes of different lengths (${a.length} and ${b.length})`);
+  if (a.length !== b.length) return 4 * Math.max(a.length, b.length);
   let bits = 0;
   for (let i = 0; i < a.length; i++) bits += POPCOUNT4[(parseInt(a[i]!, 16) ^ parseInt(b[i]!, 16)) & 15]!;
   return bits;

@@ -36,7 +36,7 @@
  * - score: weighted mean of the parts present: sharpness 0.40 (with faces: 0.15 global + 0.25 face),
  *   exposure 0.30, noise 0.15, faceVisibility 0.15 (only with faces; the weights are renormalised).
  */
-import { downscale, resizeGrey, cropGrey } from './raster';
+import { cropGrey, resizeGrey } from './raster';
 import type { Box, GreyRaster, Point, QualityParts } from './types';
 
 export const ANALYSIS_SIDE = 512;
