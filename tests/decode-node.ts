@@ -27,6 +27,7 @@ import { downscale } from '../src/pipeline/analyse/raster';
 import type { Raster } from '../src/pipeline/analyse/types';
 import { sniffImage } from '../src/pipeline/import/sniff';
 import { PREVIEW_LONG_EDGE } from '../src/pipeline/import/sizes';
+import type { LibHeif } from '../src/media/decode';
 
 /** No decoder for this format in Node (WebP, AVIF). */
 export class NoDecoderError extends Error {}
@@ -144,17 +145,6 @@ function onWhite(data: Uint8ClampedArray): Uint8ClampedArray {
     data[p + 3] = 255;
   }
   return data;
-}
-
-interface HeifImage {
-  get_width(): number;
-  get_height(): number;
-  display(target: { data: Uint8ClampedArray; width: number; height: number }, done: (result: unknown) => void): void;
-  free?(): void;
-}
-interface LibHeif {
-  HeifDecoder: new () => { decoder: number | null; decode(bytes: Uint8Array): HeifImage[] };
-  heif_context_free(context: number): void;
 }
 
 let libheif: LibHeif | null = null;

@@ -81,13 +81,14 @@ async function decodeWithBrowser(file: Blob, size: Size): Promise<ImageBitmap> {
   }
 }
 
-interface HeifImage {
+/** The parts of libheif-js's API Keepsake uses (it ships no types). */
+export interface HeifImage {
   get_width(): number;
   get_height(): number;
   display(target: { data: Uint8ClampedArray; width: number; height: number }, done: (result: unknown) => void): void;
   free?(): void;
 }
-interface LibHeif {
+export interface LibHeif {
   HeifDecoder: new () => { decoder: number | null; decode(bytes: Uint8Array): HeifImage[] };
   heif_context_free(context: number): void;
 }

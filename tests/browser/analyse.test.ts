@@ -147,6 +147,29 @@ describe('analysing the shared corpus', () => {
   });
 });
 
+describe('another TF.js backend', () => {
+  it('gives the same embeddings on WebGL (software here: correctness, not speed)', async () => {
+    const wasmFaces = await page.evaluate(() => window.__keepsake!.faces());
+    const other = await launchBrowser();
+    try {
+      const tab = await openApp(other.context, url, 'automation=1&demo=0&backend=webgl');
+      const files = ['hopper.jpg', 'IMG_1144.jpg'].map((name) => join(CORPUS, 'photos', name));
+      await importFiles(tab, files, quiet, 'file-input');
+      const settled = await waitForAnalysis(tab, quiet);
+      expect(settled.analysis.backend).toBe('webgl');
+      const faces = (await tab.evaluate(() => window.__keepsake!.faces())).filter((face) => face.embedding);
+      expect(faces.length).toBe(2);
+      for (const face of faces) {
+        const twin = wasmFaces.find((candidate) => candidate.photoId === face.photoId && candidate.embedding);
+        const dot = face.embedding!.reduce((sum, value, i) => sum + value * twin!.embedding![i]!, 0);
+        expect(dot).toBeGreaterThan(0.999);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe('an analysis interrupted by a reload', () => {
   it('resumes on the next start and finishes every photo once', async () => {
     const fresh = await launchBrowser();
