@@ -34,13 +34,15 @@ export class FaceFinder {
   }
 
   #detect(image: ImageBitmap, region: Region, width: number, height: number): DetectedFace[] {
-    const source = region.width === width && region.height === height ? image : cut(image, region);
-    const result = this.detector.detect(source);
+    // The model sees 192 px: handing it more than LOOK_SIDE only costs copying pixels.
+    const scale = Math.min(1, LOOK_SIDE / Math.max(region.width, region.height));
+    const whole = region.width === width && region.height === height;
+    const result = this.detector.detect(whole && scale === 1 ? image : cut(image, region, scale));
     return result.detections.flatMap((detection) => {
       const box = detection.boundingBox;
       if (!box) return [];
       const hit = {
-        box: { x: box.originX, y: box.originY, width: box.width, height: box.height },
+        box: { x: box.originX / scale, y: box.originY / scale, width: box.width / scale, height: box.height / scale },
         score: detection.categories[0]?.score ?? 0,
         keypoints: detection.keypoints.map((point): [number, number] => [point.x, point.y]),
       };
@@ -53,12 +55,15 @@ export class FaceFinder {
   }
 }
 
-const tileCanvas = new OffscreenCanvas(1, 1);
+/** Long side of what the detector is handed: well above its 192-px input, far below a preview. */
+const LOOK_SIDE = 640;
+const lookCanvas = new OffscreenCanvas(1, 1);
 
-function cut(image: ImageBitmap, region: Region): OffscreenCanvas {
-  tileCanvas.width = region.width;
-  tileCanvas.height = region.height;
-  const ctx = tileCanvas.getContext('2d')!;
-  ctx.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, region.width, region.height);
-  return tileCanvas;
+function cut(image: ImageBitmap, region: Region, scale: number): OffscreenCanvas {
+  lookCanvas.width = Math.max(1, Math.round(region.width * scale));
+  lookCanvas.height = Math.max(1, Math.round(region.height * scale));
+  const ctx = lookCanvas.getContext('2d')!;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, lookCanvas.width, lookCanvas.height);
+  return lookCanvas;
 }
