@@ -22,6 +22,7 @@ import { classifyKind, junkFeatures, type JunkFeatures, type KindContext } from 
 import type { Box, GreyRaster, KindEvidence, Raster } from '../../src/pipeline/analyse/types';
 import { readPhotoMeta } from '../../src/pipeline/import/meta';
 import { sniffImage } from '../../src/pipeline/import/sniff';
+import { mulberry32 } from '../../bench/fixtures';
 
 /** The app's analysis raster (vision worker: ANALYSIS_SIDE). */
 const ANALYSIS_SIDE = 512;
@@ -37,16 +38,6 @@ const JUNK_MIN_RECALL = 0.93;
 // Synthetic pictures
 // ---------------------------------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
@@ -72,7 +63,7 @@ function raster(width: number, height: number, paint: (x: number, y: number) => 
  * soft colour blobs, a horizon, fine texture and a little sensor noise.
  */
 function scene(width: number, height: number, seed = 1): Raster {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const blobs = Array.from({ length: 40 }, () => ({
     x: random(),
     y: random(),
@@ -148,7 +139,7 @@ function cropRaster(r: Raster, box: Box): Raster {
 
 /** A phone app screen (light mode): a flat app bar, list rows with avatars, two lines of "words" and separators. */
 function phoneScreen(width = 540, height = 1170): Raster {
-  const random = rng(7);
+  const random = mulberry32(7);
   const img = raster(width, height, () => [246, 246, 246]);
   const fill = (x0: number, y0: number, w: number, h: number, c: [number, number, number]): void => {
     for (let y = Math.max(0, y0); y < Math.min(height, y0 + h); y++) {
@@ -264,7 +255,7 @@ describe('quality', { timeout: 60_000 }, () => {
   });
 
   it('gives a noisy flat picture a low noise score and a clean one a high score', () => {
-    const random = rng(3);
+    const random = mulberry32(3);
     const noisy = measureQuality(toGrey(raster(512, 384, () => {
       const v = 128 + 20 * gaussian(random);
       return [v, v, v];
