@@ -4,7 +4,7 @@ import type { Box, DetectedFace, KindEvidence, Label, Point, QualityParts, Theme
 
 /** Bump when a store or index changes; add a step to the ladder in `upgrade`, never drop user data. */
 export const DB_NAME = 'keepsake';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 /** Version of the record shapes written by this build (records carry it as `schema`). */
 export const RECORD_SCHEMA = 1;
 
@@ -139,6 +139,70 @@ export interface FaceRecord {
   embedding: Float32Array | null;
   embeddingModel: string;
   personId: string | null;
+  /** Whether people clustering has seen this face (new faces are the incremental run's input). */
+  clustered?: boolean;
+  /** The person said this face is this person (named, merged or moved it): clustering never moves it. */
+  confirmedPerson?: string | null;
+  /** People the person said this face is not ("not this person"): it never joins them again. */
+  rejectedPeople?: string[];
+}
+
+/** One person: what the person told us (name, hidden) and what clustering derived (photos, cover). */
+export interface PersonRecord {
+  schema: number;
+  id: string;
+  name: string | null;
+  /** Hidden people never appear in memories (and are listed apart on the People screen). */
+  hidden: boolean;
+  /** Set when this person was merged into another: the id keeps resolving, the record holds nothing else. */
+  mergedInto: string | null;
+  /** Derived: the face shown for this person, the photos and faces they are in. */
+  coverFaceId: string | null;
+  photoIds: string[];
+  faceCount: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type EventKind = 'day' | 'event' | 'trip';
+
+/** A stored place: the structured parts (localisable later) and the label shown today. */
+export interface StoredPlace {
+  city: string | null;
+  admin1: string | null;
+  admin2?: string | null;
+  countryCode: string;
+  country: string;
+  label: string;
+}
+
+/** An event or trip (derived from capture times and positions; recomputed as the library grows). */
+export interface EventRecord {
+  schema: number;
+  id: string;
+  kind: EventKind;
+  /** ISO local time with offset (when known) of the first and last photo. */
+  start: string;
+  end: string;
+  place: StoredPlace | null;
+  photoIds: string[];
+  /** The event's days in its own local time (a trip's chapters). */
+  days: Array<{ date: string; photoIds: string[] }>;
+  /** Where each photo of the event was taken, by photo id (photos with a position only). */
+  photoPlaces: Record<string, string>;
+}
+
+export type SignalType =
+  | 'favourite' | 'unfavourite' | 'hide' | 'unhide' | 'open' | 'dwellMs' | 'share' | 'print'
+  | 'removeFromMemory' | 'addToMemory' | 'rename' | 'thumbsUp' | 'thumbsDown'
+  | 'notThisPerson' | 'moveFace' | 'merge';
+
+/** One entry of the append-only log of what the person did (DESIGN.md §6). */
+export interface SignalRecord {
+  at: number;
+  type: SignalType;
+  target: { photoId?: string; memoryId?: string; personId?: string; eventId?: string; faceId?: string };
+  value?: unknown;
 }
 
 export interface MetaRecord {
@@ -153,7 +217,10 @@ export interface KeepsakeDB extends DBSchema {
   queue: { key: [string, number]; value: QueueItem; indexes: { byJobState: [string, string] } };
   meta: { key: string; value: MetaRecord };
   analyses: { key: string; value: AnalysisRecord; indexes: { byVersion: string } };
-  faces: { key: string; value: FaceRecord; indexes: { byPhoto: string } };
+  faces: { key: string; value: FaceRecord; indexes: { byPhoto: string; byPerson: string } };
+  people: { key: string; value: PersonRecord };
+  events: { key: string; value: EventRecord };
+  signals: { key: number; value: SignalRecord; indexes: { byType: string } };
 }
 
 export type KeepsakeDatabase = IDBPDatabase<KeepsakeDB>;
@@ -168,7 +235,7 @@ export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void): Promise
       (event.target as IDBDatabase).close();
       onOutdated?.();
     },
-    upgrade(db, oldVersion) {
+    upgrade(db, oldVersion, _newVersion, transaction) {
       // The version ladder: each step brings a database from the previous version to the next.
       if (oldVersion < 1) {
         const photos = db.createObjectStore('photos', { keyPath: 'id' });
@@ -186,6 +253,14 @@ export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void): Promise
         analyses.createIndex('byVersion', 'versionKey');
         const faces = db.createObjectStore('faces', { keyPath: 'id' });
         faces.createIndex('byPhoto', 'photoId');
+      }
+      if (oldVersion < 3) {
+        // People, events and the signals log: new stores and one new index; faces keep every field.
+        transaction.objectStore('faces').createIndex('byPerson', 'personId');
+        db.createObjectStore('people', { keyPath: 'id' });
+        db.createObjectStore('events', { keyPath: 'id' });
+        const signals = db.createObjectStore('signals', { autoIncrement: true });
+        signals.createIndex('byType', 'type');
       }
     },
   });

@@ -4,7 +4,7 @@
  * one transaction. A reload before the commit re-runs the photo; after it, the photo is done.
  */
 import { RECORD_SCHEMA, type AnalysisRecord, type FaceRecord, type KeepsakeDatabase, type PhotoRecord, type StageVersions, type TfBackend } from '../db/schema';
-import { FACE_SURE_SCORE, PERSON_CONFIRMS, facePixels, needsSecondLook, personScoreOf } from '../pipeline/analyse/faces';
+import { FACE_SURE_SCORE, PERSON_CONFIRMS, carryIdentity, facePixels, needsSecondLook, personScoreOf } from '../pipeline/analyse/faces';
 import { classifyKind, junkFeatures } from '../pipeline/analyse/junk';
 import { appearanceDescriptor, dHash } from '../pipeline/analyse/hash';
 import { measureQuality } from '../pipeline/analyse/quality';
@@ -178,9 +178,9 @@ async function commit(db: KeepsakeDatabase, record: AnalysisRecord, faces: FaceR
   const tx = db.transaction(['analyses', 'faces'], 'readwrite');
   if (faces) {
     const faceStore = tx.objectStore('faces');
-    const old = await faceStore.index('byPhoto').getAllKeys(record.photoId);
-    for (const key of old) void faceStore.delete(key);
-    for (const face of faces) void faceStore.put(face);
+    const old = await faceStore.index('byPhoto').getAll(record.photoId);
+    for (const face of old) void faceStore.delete(face.id);
+    for (const face of carryIdentity(faces, old)) void faceStore.put(face);
   }
   void tx.objectStore('analyses').put(record);
   await tx.done;

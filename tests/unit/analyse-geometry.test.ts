@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { alignedCrop, mergeFaces, searchRegions, toImageFace } from '../../src/pipeline/analyse/faces';
+import { alignedCrop, carryIdentity, mergeFaces, searchRegions, toImageFace } from '../../src/pipeline/analyse/faces';
 import { sceneLabels, themesOf } from '../../src/pipeline/analyse/themes';
-import type { DetectedFace, Label } from '../../src/pipeline/analyse/types';
+import type { Box, DetectedFace, Label } from '../../src/pipeline/analyse/types';
 
 const face = (box: [number, number, number, number], score: number): DetectedFace => ({ box, score, landmarks: [] });
 
@@ -81,5 +81,25 @@ describe('themes', () => {
     expect(sceneLabels({ green: 0.5, sky: 0.1, white: 0, sand: 0, meanLuma: 0.4 }).map((l) => l.name)).toEqual(['greenery']);
     expect(sceneLabels({ green: 0, sky: 0, white: 0, sand: 0, meanLuma: 0.05 }).map((l) => l.name)).toEqual(['night']);
     expect(sceneLabels({ green: 0.1, sky: 0.1, white: 0.1, sand: 0.05, meanLuma: 0.5 })).toEqual([]);
+  });
+});
+
+describe('carrying identity over re-detected faces', () => {
+  const old = [
+    { box: [0.1, 0.1, 0.2, 0.2] as Box, personId: 'p1', clustered: true, confirmedPerson: 'p1' },
+    { box: [0.6, 0.1, 0.2, 0.2] as Box, personId: null, clustered: true, rejectedPeople: ['p2'] },
+  ];
+
+  it('gives each new face the identity of the old face it overlaps best, once', () => {
+    const fresh = [{ box: [0.61, 0.11, 0.2, 0.2] as Box }, { box: [0.11, 0.1, 0.2, 0.21] as Box }, { box: [0.12, 0.1, 0.2, 0.2] as Box }];
+    const carried = carryIdentity(fresh, old);
+    expect(carried[0]).toMatchObject({ personId: null, rejectedPeople: ['p2'], clustered: true });
+    expect(carried[1]).toMatchObject({ personId: 'p1', confirmedPerson: 'p1' });
+    // The third overlaps p1's face too, but that identity is already taken: it starts unknown.
+    expect(carried[2]).toEqual({ box: [0.12, 0.1, 0.2, 0.2], personId: null });
+  });
+
+  it('leaves faces that moved elsewhere unknown', () => {
+    expect(carryIdentity([{ box: [0.3, 0.5, 0.2, 0.2] as Box }], old)).toEqual([{ box: [0.3, 0.5, 0.2, 0.2], personId: null }]);
   });
 });

@@ -10,9 +10,10 @@ describe('the keepsake database', () => {
   it('creates every store and index of the current version', async () => {
     const db = await openKeepsakeDB('t-stores');
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['analyses', 'faces', 'jobs', 'meta', 'photos', 'queue', 'thumbs']);
+    expect([...db.objectStoreNames].sort()).toEqual(['analyses', 'events', 'faces', 'jobs', 'meta', 'people', 'photos', 'queue', 'signals', 'thumbs']);
     expect([...db.transaction('analyses').store.indexNames]).toEqual(['byVersion']);
-    expect([...db.transaction('faces').store.indexNames]).toEqual(['byPhoto']);
+    expect([...db.transaction('faces').store.indexNames].sort()).toEqual(['byPerson', 'byPhoto']);
+    expect([...db.transaction('signals').store.indexNames]).toEqual(['byType']);
     expect([...db.transaction('photos').store.indexNames]).toEqual(['byLocalTime']);
     expect([...db.transaction('queue').store.indexNames]).toEqual(['byJobState']);
     db.close();
@@ -46,6 +47,30 @@ describe('the keepsake database', () => {
     expect(await db.get('photos', 'p1')).toEqual({ id: 'p1', localSortMs: 5 });
     expect(await db.get('meta', 'demo-offered')).toEqual({ key: 'demo-offered', value: true });
     expect(await db.count('analyses')).toBe(0);
+    db.close();
+  });
+
+  it('upgrades a version-2 database keeping every face and analysis', async () => {
+    const v2 = await openDB('t-upgrade-2', 2, {
+      upgrade(db) {
+        db.createObjectStore('photos', { keyPath: 'id' }).createIndex('byLocalTime', 'localSortMs');
+        db.createObjectStore('thumbs', { keyPath: 'photoId' });
+        db.createObjectStore('jobs', { keyPath: 'id' }).createIndex('byState', 'state');
+        db.createObjectStore('queue', { keyPath: ['jobId', 'seq'] }).createIndex('byJobState', ['jobId', 'state']);
+        db.createObjectStore('meta', { keyPath: 'key' });
+        db.createObjectStore('analyses', { keyPath: 'photoId' }).createIndex('byVersion', 'versionKey');
+        db.createObjectStore('faces', { keyPath: 'id' }).createIndex('byPhoto', 'photoId');
+      },
+    });
+    const face = { id: 'p1#0', photoId: 'p1', personId: null, embedding: new Float32Array([0.6, 0.8]) };
+    await v2.put('faces', face);
+    await v2.put('analyses', { photoId: 'p1', versionKey: 'v' });
+    v2.close();
+    const db = await openKeepsakeDB('t-upgrade-2');
+    expect(db.version).toBe(DB_VERSION);
+    expect(await db.get('faces', 'p1#0')).toEqual(face);
+    expect(await db.get('analyses', 'p1')).toEqual({ photoId: 'p1', versionKey: 'v' });
+    expect(await db.count('people')).toBe(0);
     db.close();
   });
 

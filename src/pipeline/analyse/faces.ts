@@ -2,7 +2,7 @@
  * Face geometry around the detector: where to look for small faces, how to merge what several
  * looks found, and the eye-aligned crop the embedding model expects. Pure: boxes in, boxes out.
  */
-import { intersection } from './boxes';
+import { intersection, iou } from './boxes';
 import type { Box, DetectedFace, Point } from './types';
 
 /** A region of the image to run the detector on, in display pixels. */
@@ -154,3 +154,44 @@ export function alignedCrop(face: DetectedFace, width: number, height: number, m
 
 /** Width of a face in display pixels of an image `width` wide. */
 export const facePixels = (face: DetectedFace, width: number): number => face.box[2] * width;
+
+/** What a person told us about a face, which must outlive a re-detection of the same face. */
+export interface FaceIdentity {
+  box: Box;
+  personId: string | null;
+  clustered?: boolean;
+  confirmedPerson?: string | null;
+  rejectedPeople?: string[];
+}
+
+/** A re-detected face is the same face when its box overlaps the old one this much. */
+export const SAME_FACE_IOU = 0.5;
+
+/**
+ * A model upgrade re-detects every face and writes new face records: each new face takes the
+ * identity (person, confirmation, rejections) of the old face it overlaps best, so names and
+ * corrections survive. Each old face passes its identity on at most once.
+ */
+export function carryIdentity<T extends { box: Box }>(fresh: readonly T[], old: readonly FaceIdentity[]): Array<T & Omit<FaceIdentity, 'box'>> {
+  const pairs = fresh.flatMap((face, i) => old.map((before, j) => ({ i, j, overlap: iou(face.box, before.box) })))
+    .filter((pair) => pair.overlap >= SAME_FACE_IOU)
+    .sort((a, b) => b.overlap - a.overlap);
+  const taken = new Map<number, FaceIdentity>();
+  const used = new Set<number>();
+  for (const { i, j } of pairs) {
+    if (taken.has(i) || used.has(j)) continue;
+    taken.set(i, old[j]!);
+    used.add(j);
+  }
+  return fresh.map((face, i) => {
+    const before = taken.get(i);
+    if (!before) return { ...face, personId: null };
+    return {
+      ...face,
+      personId: before.personId,
+      clustered: before.clustered ?? false,
+      ...(before.confirmedPerson ? { confirmedPerson: before.confirmedPerson } : {}),
+      ...(before.rejectedPeople?.length ? { rejectedPeople: before.rejectedPeople } : {}),
+    };
+  });
+}
