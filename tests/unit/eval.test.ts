@@ -146,7 +146,7 @@ function perfectReport(manifest: CorpusManifest): EvalReport {
         id: file.sha256,
         paths: [file.path.replace(/^photos\//, '')],
         kind: file.kind as EvalPhoto['kind'],
-        faces: boxes.map((b) => ({ box: [...b.box] as Box, score: 0.9 })),
+        faces: boxes.map((b) => ({ box: [...b.box] as Box, score: 0.9, personId: 'person_id' in b ? (b.person_id ?? null) : null })),
         similarGroup: groups.get(file.path) ?? null,
       };
     }),
@@ -169,6 +169,8 @@ describe.runIf(existsSync(manifestPath))('evaluateReport on the shared corpus', 
       ['junkPrecision', 1, 'pass'],
       ['junkRecall', 1, 'pass'],
       ['similarF', 1, 'pass'],
+      ['peoplePrecision', 1, 'pass'],
+      ['peopleF', 1, 'pass'],
     ]);
     if (result.faces.status !== 'ok' || result.junk.status !== 'ok' || result.similar.status !== 'ok') throw new Error('a section is missing');
     const verified = manifest.files.filter((f) => f.faces.count !== null).reduce((n, f) => n + f.faces.boxes.filter((b) => b.box[2] >= 0.03).length, 0);
@@ -176,6 +178,25 @@ describe.runIf(existsSync(manifestPath))('evaluateReport on the shared corpus', 
     expect(result.faces.skipped.length).toBe(manifest.files.filter((f) => f.faces.count === null).length);
     expect(result.junk.tp).toBe(manifest.files.filter((f) => f.kind !== 'photo').length);
     expect(result.similar.bcubed).toEqual({ precision: 1, recall: 1, f: 1 });
+    if (result.people.status !== 'ok') throw new Error('people missing');
+    const labelled = manifest.files.reduce((n, f) => n + f.faces.boxes.filter((b) => b.person_id).length, 0);
+    expect(result.people.faces).toEqual({ labelled, found: labelled, assigned: labelled });
+  });
+
+  it('scores people pairwise over faces with a known identity', () => {
+    const report = perfectReport(manifest);
+    // Two different people put together, and one face of a person left alone.
+    const franck = report.photos.filter((p) => p.faces?.some((f) => f.personId === 'P-franck'));
+    const hopper = report.photos.find((p) => p.faces?.some((f) => f.personId === 'P-hopper'))!;
+    hopper.faces = hopper.faces!.map((f) => ({ ...f, personId: 'P-franck' }));
+    franck[0]!.faces = franck[0]!.faces!.map((f) => (f.personId === 'P-franck' ? { ...f, personId: null } : f));
+    const result = evaluateReport(report, manifest);
+    if (result.people.status !== 'ok') throw new Error('people missing');
+    // Franck: 5 faces, one left alone → 6 of his 10 pairs found; hopper's face joins Franck's other 4: 4 wrong pairs and 7 of hopper's 28 pairs lost.
+    expect(result.people.missedPairs.length).toBe(4 + 7);
+    expect(result.people.extraPairs.length).toBe(4);
+    expect(result.people.precision).toBeLessThan(1);
+    expect(goal(result, 'peoplePrecision').status).toBe('fail');
   });
 
   it('joins near-duplicate groups and bursts that share files', () => {
@@ -272,8 +293,8 @@ describe('npm run eval', () => {
   // A tiny manifest of its own, so these tests do not depend on the corpus.
   const tiny: EvalManifest = {
     files: [
-      { path: 'photos/a.jpg', sha256: 'aa', kind: 'photo', faces: { count: 1, boxes: [{ box: [0.1, 0.1, 0.2, 0.2] }], small_faces: [], non_person_detections: [] } },
-      { path: 'photos/b.jpg', sha256: 'bb', kind: 'photo', faces: { count: 0, boxes: [], small_faces: [], non_person_detections: [] } },
+      { path: 'photos/a.jpg', sha256: 'aa', kind: 'photo', faces: { count: 1, boxes: [{ box: [0.1, 0.1, 0.2, 0.2], person_id: 'P1' }], small_faces: [], non_person_detections: [] } },
+      { path: 'photos/b.jpg', sha256: 'bb', kind: 'photo', faces: { count: 1, boxes: [{ box: [0.5, 0.5, 0.2, 0.2], person_id: 'P1' }], small_faces: [], non_person_detections: [] } },
       { path: 'photos/c.png', sha256: 'cc', kind: 'screenshot', faces: { count: 0, boxes: [], small_faces: [], non_person_detections: [] } },
     ],
     near_duplicate_groups: [{ id: 'D1', files: ['photos/a.jpg', 'photos/b.jpg'] }],
@@ -282,8 +303,8 @@ describe('npm run eval', () => {
   const good: EvalReport = {
     schema: 'keepsake-report/1',
     photos: [
-      { id: 'aa', kind: 'photo', faces: [{ box: [0.1, 0.1, 0.2, 0.2], score: 0.9 }], similarGroup: 's1' },
-      { id: 'bb', kind: 'photo', faces: [], similarGroup: 's1' },
+      { id: 'aa', kind: 'photo', faces: [{ box: [0.1, 0.1, 0.2, 0.2], score: 0.9, personId: 'p1' }], similarGroup: 's1' },
+      { id: 'bb', kind: 'photo', faces: [{ box: [0.5, 0.5, 0.2, 0.2], score: 0.9, personId: 'p1' }], similarGroup: 's1' },
       { id: 'cc', kind: 'screenshot', faces: [], similarGroup: null },
     ],
   };
@@ -315,15 +336,15 @@ describe('npm run eval', () => {
       schema: 'keepsake-report/1',
       photos: [
         { id: 'aa', kind: 'photo', faces: [], similarGroup: null },
-        { id: 'bb', kind: 'receipt', faces: [{ box: [0.5, 0.5, 0.2, 0.2], score: 0.8 }], similarGroup: null },
+        { id: 'bb', kind: 'receipt', faces: [{ box: [0.75, 0.1, 0.2, 0.2], score: 0.8 }], similarGroup: null },
       ],
     };
     const run = evalCli([write('bad.json', bad), '--manifest', manifestFile, '--out', join(dir, 'bad-eval.json')]);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/faceRecall\s+0\.000\s+≥ 0\.95\s+FAIL/);
     expect(run.stdout).toMatch(/Missing from the report \(1\):\n {2}photos\/c\.png/);
-    expect(run.stdout).toMatch(/Faces missed \(1\):\n {2}photos\/a\.jpg: \[0\.100, 0\.100, 0\.200, 0\.200\]/);
-    expect(run.stdout).toMatch(/Face false positives \(1\):\n {2}photos\/b\.jpg: \[0\.500, 0\.500, 0\.200, 0\.200\] unmatched/);
+    expect(run.stdout).toMatch(/Faces missed \(2\):\n {2}photos\/a\.jpg: \[0\.100, 0\.100, 0\.200, 0\.200\]/);
+    expect(run.stdout).toMatch(/Face false positives \(1\):\n {2}photos\/b\.jpg: \[0\.750, 0\.100, 0\.200, 0\.200\] unmatched/);
     expect(run.stdout).toMatch(/Junk false positives \(1\):\n {2}photos\/b\.jpg: is photo, app said receipt/);
     expect(run.stdout).toMatch(/Similar pairs missed \(1\):\n {2}photos\/a\.jpg ~ photos\/b\.jpg/);
     expect(JSON.parse(readFileSync(join(dir, 'bad-eval.json'), 'utf8'))).toMatchObject({ passed: false, missingFiles: ['photos/c.png'] });

@@ -13,6 +13,7 @@ import {
   binaryScores,
   clusterPairs,
   faceScores,
+  matchFaces,
   pairwiseScores,
   unionGroups,
   type BinaryScores,
@@ -23,7 +24,7 @@ import {
 } from './metrics';
 
 /** The part of a report the evaluation reads (a whole Report fits). */
-export type EvalPhoto = Pick<ReportPhoto, 'id'> & Partial<Pick<ReportPhoto, 'paths' | 'kind' | 'faces' | 'similarGroup' | 'bestOfGroup'>>;
+export type EvalPhoto = Pick<ReportPhoto, 'id'> & Partial<Pick<ReportPhoto, 'paths' | 'kind' | 'faces' | 'similarGroup' | 'bestOfGroup' | 'takenAt' | 'takenAtSource' | 'gps' | 'eventId'>>;
 export interface EvalReport {
   schema: Report['schema'];
   photos: EvalPhoto[];
@@ -42,7 +43,7 @@ export interface EvalManifest {
   bursts: Array<{ id: string; files: string[] }>;
 }
 
-export const GOALS = { faceRecall: 0.95, facePrecision: 0.95, junkPrecision: 0.95, junkRecall: 0.95, similarF: 0.95 } as const;
+export const GOALS = { faceRecall: 0.95, facePrecision: 0.95, junkPrecision: 0.95, junkRecall: 0.95, similarF: 0.95, peoplePrecision: 0.97, peopleF: 0.9 } as const;
 export type GoalName = keyof typeof GOALS;
 export type Goals = Record<GoalName, number>;
 
@@ -76,6 +77,16 @@ export interface SimilarSection extends PairwiseScores {
   extraPairs: Array<[string, string]>;
 }
 
+export interface PeopleSection extends PairwiseScores {
+  status: 'ok';
+  bcubed: ClusterScores;
+  /** Faces with a known identity in the truth, and those the app found and put in a person. */
+  faces: { labelled: number; found: number; assigned: number };
+  /** Face pairs (`path#k` of the manifest box) the truth joins and the app did not, and the reverse. */
+  missedPairs: Array<[string, string]>;
+  extraPairs: Array<[string, string]>;
+}
+
 export interface GoalCheck {
   metric: GoalName;
   /** null when the section is missing. */
@@ -94,6 +105,7 @@ export interface EvalResult {
   faces: FaceSection | Missing;
   junk: JunkSection | Missing;
   similar: SimilarSection | Missing;
+  people: PeopleSection | Missing;
   goals: GoalCheck[];
   /** Every goal has data and passes. */
   passed: boolean;
@@ -139,19 +151,10 @@ export function evaluateReport(report: EvalReport, manifest: EvalManifest, goals
     const truthGroups = similarTruth(manifest);
     const truth = new Map(manifest.files.map((f) => [f.path, truthGroups.get(f.path) ?? null]));
     const predicted = new Map(matched.map(({ file, photo }) => [file.path, photo?.similarGroup ?? null]));
-    const truthPairs = clusterPairs(truth);
-    const predictedPairs = clusterPairs(predicted);
-    const key = ([a, b]: [string, string]): string => `${a}\u0000${b}`;
-    const truthKeys = new Set(truthPairs.map(key));
-    const predictedKeys = new Set(predictedPairs.map(key));
-    return {
-      status: 'ok',
-      ...pairwiseScores(predicted, truth),
-      bcubed: bcubed(predicted, truth),
-      missedPairs: truthPairs.filter((p) => !predictedKeys.has(key(p))),
-      extraPairs: predictedPairs.filter((p) => !truthKeys.has(key(p))),
-    };
+    return { status: 'ok', ...pairwiseScores(predicted, truth), bcubed: bcubed(predicted, truth), ...pairDifferences(predicted, truth) };
   })();
+
+  const people = peopleSection(matched);
 
   const values: Record<GoalName, number | null> = {
     faceRecall: faces.status === 'ok' ? faces.recall : null,
@@ -159,6 +162,8 @@ export function evaluateReport(report: EvalReport, manifest: EvalManifest, goals
     junkPrecision: junk.status === 'ok' ? junk.precision : null,
     junkRecall: junk.status === 'ok' ? junk.recall : null,
     similarF: similar.status === 'ok' ? similar.f : null,
+    peoplePrecision: people.status === 'ok' ? people.precision : null,
+    peopleF: people.status === 'ok' ? people.f : null,
   };
   const checks = (Object.keys(GOALS) as GoalName[]).map((metric): GoalCheck => {
     const value = values[metric];
@@ -174,9 +179,53 @@ export function evaluateReport(report: EvalReport, manifest: EvalManifest, goals
     faces,
     junk,
     similar,
+    people,
     goals: checks,
     passed: checks.every((c) => c.passed),
   };
+}
+
+/**
+ * People: every manifest face with a known identity is an item; its true cluster is its person id,
+ * its predicted cluster the person of the app's face that matches it (IoU ≥ 0.4), or alone when
+ * the app found no face there or put it in no person.
+ */
+function peopleSection(matched: Array<{ file: EvalManifestFile; photo: EvalPhoto | undefined }>): PeopleSection | Missing {
+  if (!matched.some(({ photo }) => photo?.faces?.some((face) => face.personId !== undefined)))
+    return { status: 'missing', reason: 'no face in the report has a `personId` field' };
+  const truth = new Map<string, string | null>();
+  const predicted = new Map<string, string | null>();
+  let found = 0;
+  for (const { file, photo } of matched) {
+    const boxes = file.faces.boxes;
+    const faces = photo?.faces ?? [];
+    const matching = matchFaces(faces.map((face) => face.box), boxes.map((box) => box.box));
+    const personOf = new Map(matching.matches.map((m) => [m.truth, faces[m.predicted]!.personId ?? null]));
+    boxes.forEach((box, k) => {
+      if (!box.person_id) return;
+      const key = `${file.path}#${k}`;
+      truth.set(key, box.person_id);
+      predicted.set(key, personOf.get(k) ?? null);
+      if (personOf.has(k)) found += 1;
+    });
+  }
+  return {
+    status: 'ok',
+    ...pairwiseScores(predicted, truth),
+    bcubed: bcubed(predicted, truth),
+    faces: { labelled: truth.size, found, assigned: [...predicted.values()].filter((id) => id !== null).length },
+    ...pairDifferences(predicted, truth),
+  };
+}
+
+/** Pairs the truth joins that the prediction does not (missed), and the reverse (extra). */
+function pairDifferences(predicted: Map<string, string | null>, truth: Map<string, string | null>): { missedPairs: Array<[string, string]>; extraPairs: Array<[string, string]> } {
+  const truthPairs = clusterPairs(truth);
+  const predictedPairs = clusterPairs(predicted);
+  const key = ([a, b]: [string, string]): string => `${a}\u0000${b}`;
+  const truthKeys = new Set(truthPairs.map(key));
+  const predictedKeys = new Set(predictedPairs.map(key));
+  return { missedPairs: truthPairs.filter((p) => !predictedKeys.has(key(p))), extraPairs: predictedPairs.filter((p) => !truthKeys.has(key(p))) };
 }
 
 /** Truth for similar groups: near-duplicate groups and bursts, joined where they share a file. */

@@ -68,7 +68,7 @@ export function matchFaces(predicted: ReadonlyArray<Readonly<Box>>, truth: Reado
 export interface FaceTruth {
   /** null: the count could not be checked; the file is skipped. */
   count: number | null;
-  boxes: ReadonlyArray<{ box: Readonly<Box> }>;
+  boxes: ReadonlyArray<{ box: Readonly<Box>; person_id?: string | null }>;
   small_faces?: ReadonlyArray<{ box: Readonly<Box> }>;
   non_person_detections?: ReadonlyArray<{ box: Readonly<Box> }>;
 }
