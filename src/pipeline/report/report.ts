@@ -2,7 +2,7 @@
  * The keepsake-report/1 document (DESIGN.md §4): the contract the CLI writes and tests read.
  * Pure: built from stored records. Parts a stage has not produced yet are absent, never faked.
  */
-import type { AnalysisRecord, FileOutcome, PhotoRecord, TfBackend } from '../../db/schema';
+import type { AnalysisRecord, EventKind, EventRecord, FileOutcome, PersonRecord, PhotoRecord, TfBackend } from '../../db/schema';
 import type { SimilarGroup } from '../analyse/similar';
 import type { Box, PhotoKind, QualityParts, Theme } from '../analyse/types';
 import type { ImageFormat, RejectCode, TakenAtSource } from '../contracts';
@@ -33,11 +33,41 @@ export interface ReportPhoto {
   kindReasons?: string[];
   quality?: number;
   qualityParts?: Omit<QualityParts, 'score'>;
-  faces?: Array<{ box: Box; score: number; personScore?: number; looks?: number }>;
+  faces?: Array<{ box: Box; score: number; personScore?: number; looks?: number; personId?: string | null }>;
   labels?: Array<{ name: string; score: number; box?: Box }>;
   themes?: Theme[];
   similarGroup?: string | null;
   bestOfGroup?: boolean;
+  /** From the cluster stage. */
+  eventId?: string | null;
+  place?: string | null;
+}
+
+export interface ReportPerson {
+  id: string;
+  name: string | null;
+  hidden: boolean;
+  photoIds: string[];
+  faceCount: number;
+}
+
+export interface ReportEvent {
+  id: string;
+  kind: EventKind;
+  title: string;
+  start: string;
+  end: string;
+  place: string | null;
+  photoIds: string[];
+  days: Array<{ date: string; photoIds: string[] }>;
+}
+
+export interface ClusterInput {
+  people: PersonRecord[];
+  /** Face id (`${photoId}#${index}`) → person. */
+  facePeople: ReadonlyMap<string, string | null>;
+  events: EventRecord[];
+  clusterMs: number;
 }
 
 export interface AnalysisInput {
@@ -53,11 +83,13 @@ export interface Report {
   app: { version: string; backend?: TfBackend; models?: Array<{ name: string; version: string }> };
   files: ReportFile[];
   photos: ReportPhoto[];
-  timings: { importMs: number; analyseMs?: number };
+  people?: ReportPerson[];
+  events?: ReportEvent[];
+  timings: { importMs: number; analyseMs?: number; clusterMs?: number };
 }
 
 /** `root` is the picked folder's own name: report paths are relative to the folder itself. */
-export function buildReport(input: { version: string; root: string; outcomes: FileOutcome[]; photos: PhotoRecord[]; importMs: number; analysis?: AnalysisInput }): Report {
+export function buildReport(input: { version: string; root: string; outcomes: FileOutcome[]; photos: PhotoRecord[]; importMs: number; analysis?: AnalysisInput; cluster?: ClusterInput }): Report {
   const relative = (path: string): string => (path.startsWith(`${input.root}/`) ? path.slice(input.root.length + 1) : path);
   const files = input.outcomes
     .map((o): ReportFile => ({
@@ -70,6 +102,7 @@ export function buildReport(input: { version: string; root: string; outcomes: Fi
     .sort((a, b) => a.path.localeCompare(b.path));
   const analyses = new Map((input.analysis?.records ?? []).map((record) => [record.photoId, record]));
   const similar = new Map((input.analysis?.similar ?? []).flatMap((group) => group.photoIds.map((id) => [id, group] as const)));
+  const eventOf = new Map((input.cluster?.events ?? []).flatMap((event) => event.photoIds.map((id) => [id, event] as const)));
   const photos = input.photos
     .map((p): ReportPhoto => ({
       id: p.id,
@@ -83,7 +116,8 @@ export function buildReport(input: { version: string; root: string; outcomes: Fi
       camera: p.camera,
       orientation: p.orientation,
       bytes: p.size,
-      ...analysisFields(p.id, analyses.get(p.id), similar.get(p.id)),
+      ...analysisFields(p.id, analyses.get(p.id), similar.get(p.id), input.cluster),
+      ...(input.cluster ? eventFields(p.id, eventOf.get(p.id)) : {}),
     }))
     .sort((a, b) => (a.paths[0] ?? '').localeCompare(b.paths[0] ?? ''));
   const analysis = input.analysis;
@@ -92,13 +126,43 @@ export function buildReport(input: { version: string; root: string; outcomes: Fi
     app: { version: input.version, ...(analysis?.backend ? { backend: analysis.backend, models: analysis.models } : {}) },
     files,
     photos,
-    timings: { importMs: Math.round(input.importMs), ...(analysis ? { analyseMs: Math.round(analysis.analyseMs) } : {}) },
+    ...(input.cluster ? { people: reportPeople(input.cluster.people), events: input.cluster.events.map(reportEvent) } : {}),
+    timings: {
+      importMs: Math.round(input.importMs),
+      ...(analysis ? { analyseMs: Math.round(analysis.analyseMs) } : {}),
+      ...(input.cluster ? { clusterMs: Math.round(input.cluster.clusterMs) } : {}),
+    },
   };
+}
+
+/** People as the People screen lists them: most photographed first, merged ones left out. */
+function reportPeople(people: PersonRecord[]): ReportPerson[] {
+  return people
+    .filter((person) => !person.mergedInto)
+    .map((person) => ({ id: person.id, name: person.name, hidden: person.hidden, photoIds: person.photoIds, faceCount: person.faceCount }))
+    .sort((a, b) => b.photoIds.length - a.photoIds.length || a.id.localeCompare(b.id, undefined, { numeric: true }));
+}
+
+function reportEvent(event: EventRecord): ReportEvent {
+  return {
+    id: event.id,
+    kind: event.kind,
+    title: event.place?.label ?? event.start.slice(0, 10),
+    start: event.start,
+    end: event.end,
+    place: event.place?.label ?? null,
+    photoIds: event.photoIds,
+    days: event.days,
+  };
+}
+
+function eventFields(id: string, event: EventRecord | undefined): Partial<ReportPhoto> {
+  return { eventId: event?.id ?? null, place: event?.photoPlaces[id] ?? null };
 }
 
 const round = (value: number): number => Math.round(value * 1e4) / 1e4;
 
-function analysisFields(id: string, record: AnalysisRecord | undefined, group: SimilarGroup | undefined): Partial<ReportPhoto> {
+function analysisFields(id: string, record: AnalysisRecord | undefined, group: SimilarGroup | undefined, cluster: ClusterInput | undefined): Partial<ReportPhoto> {
   if (!record) return {};
   const { score, ...parts } = record.quality;
   return {
@@ -106,7 +170,13 @@ function analysisFields(id: string, record: AnalysisRecord | undefined, group: S
     kindReasons: record.kind.reasons,
     quality: round(score),
     qualityParts: parts,
-    faces: record.faces.map((face) => ({ box: face.box.map(round) as Box, score: round(face.score), ...(face.personScore !== undefined ? { personScore: round(face.personScore) } : {}), ...(face.looks ? { looks: face.looks } : {}) })),
+    faces: record.faces.map((face, index) => ({
+      box: face.box.map(round) as Box,
+      score: round(face.score),
+      ...(face.personScore !== undefined ? { personScore: round(face.personScore) } : {}),
+      ...(face.looks ? { looks: face.looks } : {}),
+      ...(cluster ? { personId: cluster.facePeople.get(`${id}#${index}`) ?? null } : {}),
+    })),
     labels: record.labels.map((label) => ({ name: label.name, score: round(label.score), ...(label.box ? { box: label.box.map(round) as Box } : {}) })),
     themes: record.themes,
     similarGroup: group?.id ?? null,
