@@ -33,9 +33,16 @@ export async function refreshPeople(tx: IDBPTransaction<KeepsakeDB, Array<'faces
 
 async function correct(db: KeepsakeDatabase, signal: Omit<SignalRecord, 'at'>, change: (tx: PeopleTx) => Promise<Iterable<string>>): Promise<void> {
   const tx = db.transaction([...STORES], 'readwrite');
-  const touched = await change(tx);
-  await refreshPeople(tx, touched);
-  void tx.objectStore('signals').add({ at: Date.now(), ...signal });
+  try {
+    const touched = await change(tx);
+    await refreshPeople(tx, touched);
+    void tx.objectStore('signals').add({ at: Date.now(), ...signal });
+  } catch (error) {
+    // Nothing of a refused correction may land.
+    tx.abort();
+    await tx.done.catch(() => undefined);
+    throw error;
+  }
   await tx.done;
 }
 
