@@ -146,7 +146,7 @@ function perfectReport(manifest: CorpusManifest): EvalReport {
         id: file.sha256,
         paths: [file.path.replace(/^photos\//, '')],
         kind: file.kind as EvalPhoto['kind'],
-        faces: boxes.map((b) => ({ box: [...b.box] as Box, score: 0.9, personId: 'person_id' in b ? (b.person_id ?? null) : null })),
+        faces: boxes.map((b) => ({ box: [...b.box] as Box, score: 0.9, personId: 'person_id' in b ? ((b.person_id as string | null | undefined) ?? null) : null })),
         similarGroup: groups.get(file.path) ?? null,
       };
     }),
