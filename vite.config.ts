@@ -4,6 +4,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
 import { keepsakeModels } from './models/vite-plugin.ts';
+import { keepsakeGazetteer } from './src/pipeline/geo/vite-plugin.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -20,6 +21,8 @@ export default defineConfig({
     svelte({ configFile: false }),
     // Model and wasm runtime files from node_modules, served from our own origin (models/registry.ts).
     keepsakeModels(),
+    // Place names for reverse geocoding, built from npm gazetteer packages (src/pipeline/geo).
+    keepsakeGazetteer(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: 'script-defer',
@@ -42,7 +45,7 @@ export default defineConfig({
         // The app shell (and workers, wasm) work offline after the first visit; the demo photos are
         // fetched only when asked for, so they are not precached. The models and the wasm runtimes
         // (models/registry.ts, ~27 MB) are precached so analysis works offline too.
-        globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}', 'models/**/*.{tflite,bin,json}', 'vendor/**/*.{wasm,js}'],
+        globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}', 'models/**/*.{tflite,bin,json}', 'vendor/**/*.{wasm,js}', 'geo/*.bin'],
         globIgnores: ['demo/**'],
         // The tasks-vision wasm alone is 13 MB.
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
