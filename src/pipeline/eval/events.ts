@@ -64,7 +64,7 @@ export interface EventsEvalPhoto extends EventPhoto {
 }
 
 export function evaluateEvents(photos: readonly EventsEvalPhoto[]): EventsEvaluation {
-  const ordered = chronological(photos) as Array<EventsEvalPhoto & { utcMs: number }>;
+  const ordered = chronological(photos);
   const truth = labelStarts(ordered.map((photo) => photo.truthEvent));
   const ours = labelStarts(ordered.map((photo) => photo.eventId));
   const times = ordered.map((photo) => photo.utcMs);

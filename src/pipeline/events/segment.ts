@@ -76,7 +76,7 @@ function offsetOf(photo: EventPhoto, localMs: number): number | null {
 const BORROW_OFFSET_MS = 12 * 3_600_000;
 
 /** Photos in true time order (ties by id, so the order never depends on the input's). */
-export function chronological(photos: readonly EventPhoto[]): TimedPhoto[] {
+export function chronological<T extends EventPhoto>(photos: readonly T[]): Array<T & TimedPhoto> {
   const timed = photos
     .map((photo) => {
       const localMs = localSortMs(photo.takenAt, Number.NaN);
