@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- <name> [--count N]]`: runs benchmarks and writes bench/results/<name>.json.
  * Benchmarks: import (throughput of 12-MP JPEGs), library (the timeline with 100,000 photos),
- * analyse (analysis throughput and ms per stage, per TF.js backend).
+ * analyse (analysis throughput and ms per stage, per TF.js backend), cluster (people clustering of
+ * 50,000 faces and event segmentation of 100,000 photos).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,8 +10,9 @@ import { ROOT } from '../cli/serve';
 import { benchImport } from './import';
 import { benchLibrary } from './library';
 import { benchAnalyse } from './analyse';
+import { benchCluster } from './cluster';
 
-const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, library: benchLibrary, analyse: benchAnalyse };
+const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, library: benchLibrary, analyse: benchAnalyse, cluster: benchCluster };
 
 async function main(): Promise<void> {
   const [name = 'all', ...rest] = process.argv.slice(2);
