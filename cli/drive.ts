@@ -63,5 +63,9 @@ export async function runImport(context: BrowserContext, url: string, folder: st
   if (result.notice) log(`note: ${result.notice}`);
   const analysed = await waitForAnalysis(page, log);
   if (analysed.analysis.notice) log(`note: ${analysed.analysis.notice}`);
+  log('grouping people and events');
+  await page.evaluate(() => window.__keepsake!.clusterSettled());
+  const clustered = await status(page);
+  if (clustered.cluster.notice) log(`note: ${clustered.cluster.notice}`);
   return page.evaluate((root) => window.__keepsake!.report(root), basename(folder));
 }

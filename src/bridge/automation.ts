@@ -22,6 +22,7 @@ export interface AutomationStatus {
   photos: number;
   notice?: string;
   analysis: { phase: string; done: number; total: number; failed: number; backend: string | null; notice?: string };
+  cluster: { running: string | null; notice?: string };
 }
 
 export interface KeepsakeAutomation {
@@ -39,6 +40,8 @@ export interface KeepsakeAutomation {
   stressAnalysis(ids: string[], rounds: number): Promise<number[]>;
   /** Stored faces with their embeddings (plain arrays), for the embedding measurements. */
   faces(): Promise<Array<{ photoId: string; box: number[]; score: number; embedding: number[] | null }>>;
+  /** Resolves when people and events are up to date with what is stored. */
+  clusterSettled(): Promise<void>;
   /** Start analysing whatever is not analysed yet (for pages opened with ?analyse=0). */
   startAnalysis(): Promise<void>;
   /** Milliseconds per stage of each stored analysis, as its last run measured them. */
@@ -77,6 +80,7 @@ export function installAutomation(library: Library): void {
         backend: library.analysis?.backend ?? null,
         ...(library.analysis?.notice ? { notice: library.analysis.notice } : {}),
       },
+      cluster: { running: library.clustering?.running ?? null, ...(library.clustering?.notice ? { notice: library.clustering.notice } : {}) },
     }),
     report: async (root) =>
       buildReport({
@@ -91,6 +95,12 @@ export function installAutomation(library: Library): void {
           backend: library.analysis?.backend ?? null,
           models: MODELS.map((model) => ({ name: model.id, version: model.version })),
           analyseMs: library.lastAnalyseMs,
+        },
+        cluster: {
+          people: await library.db.getAll('people'),
+          facePeople: new Map((await library.db.getAll('faces')).map((face) => [face.id, face.personId])),
+          events: await library.db.getAll('events'),
+          clusterMs: (library.clustering?.lastPeople?.ms ?? 0) + (library.clustering?.lastEvents?.ms ?? 0),
         },
       }),
     decodeOnly: async (inputSelector) => {
@@ -115,6 +125,7 @@ export function installAutomation(library: Library): void {
     stressAnalysis: (ids, rounds) => library.stressAnalysis(ids, rounds),
     faces: async () => (await library.db.getAll('faces')).map((face) => ({ photoId: face.photoId, box: face.box, score: face.score, embedding: face.embedding ? Array.from(face.embedding) : null })),
     startAnalysis: () => library.analyseLibrary(true),
+    clusterSettled: () => library.clusterSettled(),
     stageTimings: async () => (await library.db.getAll('analyses')).map((record) => record.timings),
     ageStage: async (stage) => {
       const tx = library.db.transaction('analyses', 'readwrite');

@@ -2,7 +2,10 @@
  * The app's library state (Svelte 5 runes). Big arrays are `$state.raw` and replaced whole, never
  * mutated item by item, so 100,000 photos cost one reactive signal, not 100,000.
  */
-import type { AnalysisRecord, FileOutcome, ImportJob, KeepsakeDatabase, PhotoRecord, TfBackend } from '../db/schema';
+import type { AnalysisRecord, EventRecord, FaceRecord, FileOutcome, ImportJob, KeepsakeDatabase, PersonRecord, PhotoRecord, TfBackend } from '../db/schema';
+import { mergePeople, moveFace, notThisPerson, renamePerson, setPersonHidden } from '../db/people';
+import { ClusterRunner, type ClusterProgress } from '../bridge/clusterer';
+import { EVENTS_STATE_KEY, EVENTS_VERSION, type EventsState } from '../cluster/events-run';
 import type { PhotoKind } from '../pipeline/analyse/types';
 import type { SimilarGroup } from '../pipeline/analyse/similar';
 import { AnalysisRunner, type AnalysisProgress } from '../bridge/analyser';
@@ -54,7 +57,7 @@ export class Library {
   similarGroups = $state.raw<SimilarGroup[]>([]);
   filter = $state<LibraryFilter>('all');
   /** The photos the grid shows under the current filter, newest first. */
-  visible = $derived.by(() => filterPhotos(this.photos, this.filter, this.analyses, this.similarGroups));
+  visible = $derived.by(() => withPeople(filterPhotos(this.photos, this.filter, this.analyses, this.similarGroups), this.personFilter, this.peopleByPhoto));
   /** Photo id → its similar group and whether it is the group's pick. */
   similarOf = $derived.by(() => {
     const map = new Map<string, { group: SimilarGroup; best: boolean }>();
@@ -63,6 +66,21 @@ export class Library {
   });
   /** Wall time of the last finished analysis run, for the report. */
   lastAnalyseMs = 0;
+  /** People (merged ones left out), most photographed first. */
+  people = $state.raw<PersonRecord[]>([]);
+  /** Events and trips, oldest first. */
+  events = $state.raw<EventRecord[]>([]);
+  clustering = $state.raw<ClusterProgress | null>(null);
+  /** Show only photos with all of these people (one person, or a pair). */
+  personFilter = $state.raw<string[]>([]);
+  /** Photo id → the people in it. */
+  peopleByPhoto = $derived.by(() => {
+    const map = new Map<string, string[]>();
+    for (const person of this.people) for (const id of person.photoIds) map.set(id, [...(map.get(id) ?? []), person.id]);
+    return map;
+  });
+  /** Photo id → its event. */
+  eventOf = $derived.by(() => new Map(this.events.flatMap((event) => event.photoIds.map((id) => [id, event] as const))));
 
   #db!: KeepsakeDatabase;
   #pool = new WorkerPool<ImportWorkerApi>(createImportWorker, poolSizeFor());
@@ -70,6 +88,11 @@ export class Library {
   #runner: ImportRunner | null = null;
   #known = new Set<string>();
   #analyser: AnalysisRunner | null = null;
+  #clusterer = new ClusterRunner({
+    progress: (progress) => (this.clustering = progress),
+    people: () => void this.#loadPeople(),
+    events: () => void this.#loadEvents(),
+  });
 
   get db(): KeepsakeDatabase {
     return this.#db;
@@ -90,8 +113,9 @@ export class Library {
     this.#db = await openKeepsakeDB(undefined, () => {
       this.error = 'A newer version of Keepsake was opened in another tab. Reload this tab to keep working.';
     });
-    await Promise.all([this.#loadPhotos(), this.#loadAnalyses()]);
+    await Promise.all([this.#loadPhotos(), this.#loadAnalyses(), this.#loadPeople(), this.#loadEvents()]);
     this.loaded = true;
+    void this.#clusterOnOpen();
     void this.refreshStorage();
     this.#analyser = new AnalysisRunner(this.#db, this.#analysisListener(), options.backend);
     const [job] = await unfinishedJobs(this.#db);
@@ -171,6 +195,31 @@ export class Library {
   tensors = (): Promise<number[]> => this.#analyser?.tensors() ?? Promise.resolve([]);
   stressAnalysis = (ids: string[], rounds: number): Promise<number[]> => this.#analyser?.stress(ids, rounds) ?? Promise.resolve([]);
 
+  /** Resolves once no clustering is asked for or running. */
+  clusterSettled = (): Promise<void> => this.#clusterer.settled();
+  /** Re-cluster every face from scratch (corrections still hold). */
+  regroupPeople = (): void => this.#clusterer.request('regroup');
+
+  renamePerson = (id: string, name: string) => this.#correct(renamePerson(this.#db, id, name));
+  mergePeople = (from: string, into: string) => this.#correct(mergePeople(this.#db, from, into));
+  notThisPerson = (faceId: string) => this.#correct(notThisPerson(this.#db, faceId));
+  moveFace = (faceId: string, to: string) => this.#correct(moveFace(this.#db, faceId, to));
+  setPersonHidden = (id: string, hidden: boolean) => this.#correct(setPersonHidden(this.#db, id, hidden));
+
+  async #correct(change: Promise<void>): Promise<void> {
+    try {
+      await change;
+    } catch (error) {
+      this.error = `That change could not be saved: ${(error as Error).message}`;
+    }
+    await this.#loadPeople();
+  }
+
+  /** The faces of a person (with their photos' ids), for the People screen. */
+  async facesOf(personId: string): Promise<FaceRecord[]> {
+    return this.#db.getAllFromIndex('faces', 'byPerson', personId);
+  }
+
   async analysisOf(id: string): Promise<AnalysisRecord | undefined> {
     return this.#db.get('analyses', id);
   }
@@ -193,7 +242,10 @@ export class Library {
           this.lastImportMs = Date.now() - progress.startedAt;
           void this.refreshStorage();
           // Outcomes reach the page with this last progress: let their photos join the library first.
-          setTimeout(() => void this.analyseLibrary(), 0);
+          setTimeout(() => {
+            this.#clusterer.request('events');
+            void this.analyseLibrary();
+          }, 0);
         }
       },
       outcomes: (outcomes: FileOutcome[]) => {
@@ -210,7 +262,10 @@ export class Library {
         if (progress.phase === 'done' && progress.startedAt) this.lastAnalyseMs = Date.now() - progress.startedAt;
       },
       analysed: (ids: string[]) => void this.#loadAnalyses(ids),
-      grouped: () => void this.#loadSimilarGroups(),
+      grouped: () => {
+        void this.#loadSimilarGroups();
+        this.#clusterer.request('people');
+      },
     };
   }
 
@@ -222,6 +277,25 @@ export class Library {
     for (const record of records) if (record) next.set(record.photoId, { kind: record.kind.kind, quality: record.quality.score, faces: record.faces.length });
     this.analyses = next;
     if (!ids) await this.#loadSimilarGroups();
+  }
+
+  async #loadPeople(): Promise<void> {
+    const people = (await this.#db.getAll('people')).filter((person) => !person.mergedInto);
+    this.people = people.sort((a, b) => b.photoIds.length - a.photoIds.length || b.faceCount - a.faceCount || a.id.localeCompare(b.id, undefined, { numeric: true }));
+    const known = new Set(people.map((person) => person.id));
+    if (this.personFilter.some((id) => !known.has(id))) this.personFilter = this.personFilter.filter((id) => known.has(id));
+  }
+
+  async #loadEvents(): Promise<void> {
+    const events = await this.#db.getAll('events');
+    this.events = events.sort((a, b) => a.start.localeCompare(b.start));
+  }
+
+  /** Events are recomputed when the library changed since they were made; faces not yet clustered are placed. */
+  async #clusterOnOpen(): Promise<void> {
+    const state = (await this.#db.get('meta', EVENTS_STATE_KEY))?.value as EventsState | undefined;
+    if (!state || state.version !== EVENTS_VERSION || state.photoCount !== this.photos.length) this.#clusterer.request('events');
+    this.#clusterer.request('people');
   }
 
   async #loadSimilarGroups(): Promise<void> {
@@ -268,6 +342,14 @@ function filterPhotos(photos: LibraryPhoto[], filter: LibraryFilter, analyses: M
     if (filter === 'photos') return analysis.kind === 'photo';
     if (filter === 'junk') return analysis.kind !== 'photo';
     return analysis.faces > 0;
+  });
+}
+
+function withPeople(photos: LibraryPhoto[], people: string[], peopleByPhoto: Map<string, string[]>): LibraryPhoto[] {
+  if (!people.length) return photos;
+  return photos.filter((photo) => {
+    const inPhoto = peopleByPhoto.get(photo.id);
+    return !!inPhoto && people.every((id) => inPhoto.includes(id));
   });
 }
 

@@ -11,7 +11,7 @@ export class ThumbCache {
   /** Reads asked for in this task, done together in one transaction (a transaction each is slow). */
   #batch: Array<{ id: string; resolve: (url: string | null) => void }> = [];
 
-  constructor(private readonly db: KeepsakeDatabase, private readonly kind: 'small' | 'preview' = 'small') {}
+  constructor(private readonly db: KeepsakeDatabase, private readonly kind: 'small' | 'preview' = 'small', private readonly capacity = CAPACITY) {}
 
   get(photoId: string): Promise<string | null> {
     const cached = this.#urls.get(photoId);
@@ -45,7 +45,7 @@ export class ThumbCache {
   }
 
   #evict(): void {
-    while (this.#urls.size > CAPACITY) {
+    while (this.#urls.size > this.capacity) {
       const [oldest, url] = this.#urls.entries().next().value as [string, Promise<string | null>];
       this.#urls.delete(oldest);
       void url.then((u) => u && URL.revokeObjectURL(u));

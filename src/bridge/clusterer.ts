@@ -1,0 +1,93 @@
+/**
+ * The clustering controller (main thread): people after new faces, events after new photos, in one
+ * cluster worker. Requests coalesce: ten analysis batches finishing while people are being
+ * clustered cause one more run, not ten.
+ */
+import { WorkerPool } from './pool';
+import type { ClusterWorkerApi } from '../../workers/cluster.worker';
+import type { PeopleRun } from '../cluster/people-run';
+import type { EventsRun } from '../cluster/events-run';
+
+export type ClusterTask = 'people' | 'regroup' | 'events';
+
+export interface ClusterProgress {
+  /** What runs now; null when nothing does. */
+  running: ClusterTask | null;
+  lastPeople: PeopleRun | null;
+  lastEvents: EventsRun | null;
+  notice?: string;
+}
+
+export interface ClusterListener {
+  progress(progress: ClusterProgress): void;
+  /** People were (re)clustered and stored. */
+  people(): void;
+  /** Events were recomputed and stored. */
+  events(): void;
+}
+
+const createClusterWorker = (): Worker =>
+  new Worker(new URL('../../workers/cluster.worker.ts', import.meta.url), { type: 'module', name: 'cluster' });
+
+export class ClusterRunner {
+  #pool = new WorkerPool<ClusterWorkerApi>(createClusterWorker, 1);
+  #wanted = new Set<ClusterTask>();
+  #loop: Promise<void> | null = null;
+  #progress: ClusterProgress = { running: null, lastPeople: null, lastEvents: null };
+
+  constructor(private readonly listener: ClusterListener) {}
+
+  get progress(): ClusterProgress {
+    return this.#progress;
+  }
+
+  /** Ask for a task; it runs once after everything asked before it. */
+  request(task: ClusterTask): void {
+    this.#wanted.add(task);
+    this.#loop ??= this.#drain().finally(() => (this.#loop = null));
+  }
+
+  /** Resolves when nothing is asked for or running (the CLI and tests wait on it). */
+  async settled(): Promise<void> {
+    while (this.#loop) await this.#loop;
+  }
+
+  dispose(): void {
+    this.#pool.terminate();
+  }
+
+  async #drain(): Promise<void> {
+    for (;;) {
+      const task = (['regroup', 'people', 'events'] as const).find((t) => this.#wanted.has(t));
+      if (!task) return;
+      this.#wanted.delete(task);
+      // A full regroup also places new faces.
+      if (task === 'regroup') this.#wanted.delete('people');
+      this.#set({ running: task });
+      try {
+        await this.#run(task);
+        this.#set({ running: null, notice: undefined });
+      } catch (error) {
+        const what = task === 'events' ? 'group your photos into events' : 'group faces into people';
+        this.#set({ running: null, notice: `Keepsake could not ${what}: ${(error as Error).message}. Your photos and corrections are safe; it will try again after the next import.` });
+      }
+    }
+  }
+
+  async #run(task: ClusterTask): Promise<void> {
+    if (task === 'events') {
+      const lastEvents = await this.#pool.run((api) => api.events());
+      this.#set({ lastEvents });
+      this.listener.events();
+    } else {
+      const lastPeople = await this.#pool.run((api) => api.people(task === 'regroup'));
+      this.#set({ lastPeople });
+      this.listener.people();
+    }
+  }
+
+  #set(change: Partial<ClusterProgress>): void {
+    this.#progress = { ...this.#progress, ...change };
+    this.listener.progress(this.#progress);
+  }
+}
