@@ -75,6 +75,11 @@ function formatResult(result: EvalResult, reportPath: string, manifestPath: stri
     detail.similarF = `P ${fmt(result.similar.precision)}, R ${fmt(result.similar.recall)}, pairs ${result.similar.pairs.both}/${result.similar.pairs.truth} found, ${result.similar.pairs.predicted} predicted; BCubed F ${fmt(result.similar.bcubed.f)}`;
   if (result.people.status === 'ok')
     detail.peoplePrecision = detail.peopleF = `P ${fmt(result.people.precision)}, R ${fmt(result.people.recall)}, pairs ${result.people.pairs.both}/${result.people.pairs.truth} found, ${result.people.pairs.predicted} predicted; BCubed F ${fmt(result.people.bcubed.f)}; ${result.people.faces.assigned}/${result.people.faces.labelled} known faces in a person`;
+  if (result.events.status === 'ok') {
+    const e = result.events;
+    detail.eventF1 = `P ${fmt(e.ours.precision)}, R ${fmt(e.ours.recall)} over ${e.photos} dated photos (±1 photo)`;
+    detail.eventMarginOverBaselines = `fixed 8 h gap F1 ${fmt(e.fixedGap8h.f1)}, PhotoTOC F1 ${fmt(e.photoToc.f1)}`;
+  }
   const rows = [['metric', 'value', 'goal', 'result', 'detail'], ...result.goals.map((g) => [g.metric, fmt(g.value), `≥ ${g.goal}`, g.status.toUpperCase(), detail[g.metric] ?? ''])];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const row of rows) lines.push(row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ').trimEnd());
@@ -87,7 +92,7 @@ function formatResult(result: EvalResult, reportPath: string, manifestPath: stri
     if (items.length > limit) lines.push(`  … and ${items.length - limit} more (see the JSON)`);
   };
   list('Missing from the report', result.missingFiles);
-  for (const [name, section] of [['faces', result.faces], ['junk', result.junk], ['similar groups', result.similar], ['people', result.people]] as const)
+  for (const [name, section] of [['faces', result.faces], ['junk', result.junk], ['similar groups', result.similar], ['people', result.people], ['events', result.events]] as const)
     if (section.status === 'missing') lines.push(`${name}: MISSING (${section.reason})`);
   if (result.faces.status === 'ok') {
     const faces = result.faces;
@@ -106,6 +111,10 @@ function formatResult(result: EvalResult, reportPath: string, manifestPath: stri
   if (result.people.status === 'ok') {
     list('Same-person face pairs not joined', result.people.missedPairs.map(([a, b]) => `${a} ~ ${b}`));
     list('Face pairs wrongly joined', result.people.extraPairs.map(([a, b]) => `${a} ~ ${b}`));
+  }
+  if (result.events.status === 'ok') {
+    list('Event boundaries missed', result.events.missed);
+    list('Event boundaries wrongly made', result.events.extra);
   }
   lines.push('', result.passed ? 'All goals pass.' : `Not passed: ${result.goals.filter((g) => !g.passed).map((g) => `${g.metric} ${g.status}`).join(', ')}.`);
   return lines.join('\n');

@@ -136,6 +136,9 @@ type CorpusManifest = Omit<EvalManifest, 'files'> & { files: CorpusFile[] };
 const corpusManifest = (): CorpusManifest => parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))) as CorpusManifest;
 
 /** What a perfect app would report: every face (small ones too), every kind, every group. */
+/** Capture times and positions as the app reads them from the corpus files. */
+const corpusTimes = new Map((JSON.parse(readFileSync(join(import.meta.dirname, '../fixtures/corpus-times.json'), 'utf8')) as { photos: Array<Pick<EvalPhoto, 'id' | 'takenAt' | 'takenAtSource' | 'gps'>> }).photos.map((p) => [p.id, p]));
+
 function perfectReport(manifest: CorpusManifest): EvalReport {
   const groups = similarTruth(manifest);
   return {
@@ -148,6 +151,8 @@ function perfectReport(manifest: CorpusManifest): EvalReport {
         kind: file.kind as EvalPhoto['kind'],
         faces: boxes.map((b) => ({ box: [...b.box] as Box, score: 0.9, personId: 'person_id' in b ? ((b.person_id as string | null | undefined) ?? null) : null })),
         similarGroup: groups.get(file.path) ?? null,
+        ...(corpusTimes.get(file.sha256) ? { takenAt: corpusTimes.get(file.sha256)!.takenAt, takenAtSource: corpusTimes.get(file.sha256)!.takenAtSource, gps: corpusTimes.get(file.sha256)!.gps } : {}),
+        eventId: file.event_id ?? `alone:${file.path}`,
       };
     }),
   };
@@ -171,6 +176,8 @@ describe.runIf(existsSync(manifestPath))('evaluateReport on the shared corpus', 
       ['similarF', 1, 'pass'],
       ['peoplePrecision', 1, 'pass'],
       ['peopleF', 1, 'pass'],
+      ['eventF1', 1, 'pass'],
+      ['eventMarginOverBaselines', expect.any(Number), 'pass'],
     ]);
     if (result.faces.status !== 'ok' || result.junk.status !== 'ok' || result.similar.status !== 'ok') throw new Error('a section is missing');
     const verified = manifest.files.filter((f) => f.faces.count !== null).reduce((n, f) => n + f.faces.boxes.filter((b) => b.box[2] >= 0.03).length, 0);
@@ -293,8 +300,8 @@ describe('npm run eval', () => {
   // A tiny manifest of its own, so these tests do not depend on the corpus.
   const tiny: EvalManifest = {
     files: [
-      { path: 'photos/a.jpg', sha256: 'aa', kind: 'photo', faces: { count: 1, boxes: [{ box: [0.1, 0.1, 0.2, 0.2], person_id: 'P1' }], small_faces: [], non_person_detections: [] } },
-      { path: 'photos/b.jpg', sha256: 'bb', kind: 'photo', faces: { count: 1, boxes: [{ box: [0.5, 0.5, 0.2, 0.2], person_id: 'P1' }], small_faces: [], non_person_detections: [] } },
+      { path: 'photos/a.jpg', sha256: 'aa', kind: 'photo', capture: {}, event_id: 'E1', faces: { count: 1, boxes: [{ box: [0.1, 0.1, 0.2, 0.2], person_id: 'P1' }], small_faces: [], non_person_detections: [] } },
+      { path: 'photos/b.jpg', sha256: 'bb', kind: 'photo', capture: {}, event_id: null, faces: { count: 1, boxes: [{ box: [0.5, 0.5, 0.2, 0.2], person_id: 'P1' }], small_faces: [], non_person_detections: [] } },
       { path: 'photos/c.png', sha256: 'cc', kind: 'screenshot', faces: { count: 0, boxes: [], small_faces: [], non_person_detections: [] } },
     ],
     near_duplicate_groups: [{ id: 'D1', files: ['photos/a.jpg', 'photos/b.jpg'] }],
@@ -303,8 +310,8 @@ describe('npm run eval', () => {
   const good: EvalReport = {
     schema: 'keepsake-report/1',
     photos: [
-      { id: 'aa', kind: 'photo', faces: [{ box: [0.1, 0.1, 0.2, 0.2], score: 0.9, personId: 'p1' }], similarGroup: 's1' },
-      { id: 'bb', kind: 'photo', faces: [{ box: [0.5, 0.5, 0.2, 0.2], score: 0.9, personId: 'p1' }], similarGroup: 's1' },
+      { id: 'aa', kind: 'photo', faces: [{ box: [0.1, 0.1, 0.2, 0.2], score: 0.9, personId: 'p1' }], similarGroup: 's1', takenAt: '2024-01-01T10:00:00+00:00', takenAtSource: 'exif', gps: null, eventId: 'e1' },
+      { id: 'bb', kind: 'photo', faces: [{ box: [0.5, 0.5, 0.2, 0.2], score: 0.9, personId: 'p1' }], similarGroup: 's1', takenAt: '2024-01-01T11:00:00+00:00', takenAtSource: 'exif', gps: null, eventId: 'e2' },
       { id: 'cc', kind: 'screenshot', faces: [], similarGroup: null },
     ],
   };

@@ -22,6 +22,7 @@ import {
   type FaceTruth,
   type PairwiseScores,
 } from './metrics';
+import { evaluateEvents, type EventsEvaluation } from './events';
 
 /** The part of a report the evaluation reads (a whole Report fits). */
 export type EvalPhoto = Pick<ReportPhoto, 'id'> & Partial<Pick<ReportPhoto, 'paths' | 'kind' | 'faces' | 'similarGroup' | 'bestOfGroup' | 'takenAt' | 'takenAtSource' | 'gps' | 'eventId'>>;
@@ -36,6 +37,9 @@ export interface EvalManifestFile {
   sha256: string;
   kind: string;
   faces: FaceTruth;
+  /** Capture time as written (null: none); only its presence is read. */
+  capture?: unknown;
+  event_id?: string | null;
 }
 export interface EvalManifest {
   files: EvalManifestFile[];
@@ -43,7 +47,7 @@ export interface EvalManifest {
   bursts: Array<{ id: string; files: string[] }>;
 }
 
-export const GOALS = { faceRecall: 0.95, facePrecision: 0.95, junkPrecision: 0.95, junkRecall: 0.95, similarF: 0.95, peoplePrecision: 0.97, peopleF: 0.9 } as const;
+export const GOALS = { faceRecall: 0.95, facePrecision: 0.95, junkPrecision: 0.95, junkRecall: 0.95, similarF: 0.95, peoplePrecision: 0.97, peopleF: 0.9, eventF1: 0.9, eventMarginOverBaselines: 0.1 } as const;
 export type GoalName = keyof typeof GOALS;
 export type Goals = Record<GoalName, number>;
 
@@ -106,6 +110,7 @@ export interface EvalResult {
   junk: JunkSection | Missing;
   similar: SimilarSection | Missing;
   people: PeopleSection | Missing;
+  events: (EventsEvaluation & { status: 'ok' }) | Missing;
   goals: GoalCheck[];
   /** Every goal has data and passes. */
   passed: boolean;
@@ -155,6 +160,7 @@ export function evaluateReport(report: EvalReport, manifest: EvalManifest, goals
   })();
 
   const people = peopleSection(matched);
+  const events = eventsSection(matched);
 
   const values: Record<GoalName, number | null> = {
     faceRecall: faces.status === 'ok' ? faces.recall : null,
@@ -164,6 +170,8 @@ export function evaluateReport(report: EvalReport, manifest: EvalManifest, goals
     similarF: similar.status === 'ok' ? similar.f : null,
     peoplePrecision: people.status === 'ok' ? people.precision : null,
     peopleF: people.status === 'ok' ? people.f : null,
+    eventF1: events.status === 'ok' ? events.ours.f1 : null,
+    eventMarginOverBaselines: events.status === 'ok' ? events.ours.f1 - Math.max(events.fixedGap8h.f1, events.photoToc.f1) : null,
   };
   const checks = (Object.keys(GOALS) as GoalName[]).map((metric): GoalCheck => {
     const value = values[metric];
@@ -180,6 +188,7 @@ export function evaluateReport(report: EvalReport, manifest: EvalManifest, goals
     junk,
     similar,
     people,
+    events,
     goals: checks,
     passed: checks.every((c) => c.passed),
   };
@@ -216,6 +225,17 @@ function peopleSection(matched: Array<{ file: EvalManifestFile; photo: EvalPhoto
     faces: { labelled: truth.size, found, assigned: [...predicted.values()].filter((id) => id !== null).length },
     ...pairDifferences(predicted, truth),
   };
+}
+
+/** Event boundaries of the photos with a capture time in the truth and in the report, against both baselines. */
+function eventsSection(matched: Array<{ file: EvalManifestFile; photo: EvalPhoto | undefined }>): (EventsEvaluation & { status: 'ok' }) | Missing {
+  if (!matched.some(({ photo }) => photo?.eventId !== undefined)) return { status: 'missing', reason: 'no photo in the report has an `eventId` field' };
+  const photos = matched.flatMap(({ file, photo }) =>
+    file.capture && photo?.takenAt && (photo.takenAtSource === 'exif' || photo.takenAtSource === 'filename')
+      ? [{ id: photo.id, path: file.path, takenAt: photo.takenAt, gps: photo.gps ?? null, eventId: photo.eventId ?? null, truthEvent: file.event_id ?? null }]
+      : [],
+  );
+  return { status: 'ok', ...evaluateEvents(photos) };
 }
 
 /** Pairs the truth joins that the prediction does not (missed), and the reverse (extra). */
