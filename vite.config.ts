@@ -59,7 +59,8 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: true },
   test: {
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
+      // Some unit tests run the CLIs as processes: slow when the browser tests share the cores.
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
       {
         extends: true,
         test: {

@@ -22,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { chromium, type Page } from 'playwright-core';
+import { mulberry32 } from '../src/pipeline/random';
 import { buildExifApp1, type ExifFields } from './exif-writer';
 
 /** Bump when the files change for the same count + seed (invalidates old folders). */
@@ -99,16 +100,6 @@ export interface FixtureIndex {
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A seed of its own for each purpose, so changing one part does not reshuffle the others. */
 function seedFor(seed: number, purpose: string): number {

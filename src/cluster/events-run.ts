@@ -10,7 +10,7 @@ import type { Gazetteer } from '../pipeline/geo/gazetteer';
 
 export const EVENTS_STATE_KEY = 'events-state';
 /** Bump when segmentation or place naming changes: stored events are recomputed on the next start. */
-export const EVENTS_VERSION = 1;
+export const EVENTS_VERSION = 2;
 
 export interface EventsState {
   version: number;

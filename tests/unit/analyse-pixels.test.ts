@@ -22,7 +22,7 @@ import { classifyKind, junkFeatures, type JunkFeatures, type KindContext } from 
 import type { Box, GreyRaster, KindEvidence, Raster } from '../../src/pipeline/analyse/types';
 import { readPhotoMeta } from '../../src/pipeline/import/meta';
 import { sniffImage } from '../../src/pipeline/import/sniff';
-import { mulberry32 } from '../../bench/fixtures';
+import { mulberry32 } from '../../src/pipeline/random';
 
 /** The app's analysis raster (vision worker: ANALYSIS_SIDE). */
 const ANALYSIS_SIDE = 512;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { RejectCode, SniffResult } from '../../src/pipeline/contracts';
 import { MAX_PIXELS, rejectMessage, sniffImage } from '../../src/pipeline/import/sniff';
 import { CORPUS, expectedOutcome } from '../corpus';
+import { mulberry32 } from '../../src/pipeline/random';
 
 
 interface ManifestFile {
@@ -82,16 +83,6 @@ function withJpegSize(b: Uint8Array, width: number, height: number): Uint8Array 
   const sof = sofOf(copy);
   copy.set([...be16(height), ...be16(width)], sof.start + 5);
   return copy;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // ISO-BMFF builders

@@ -16,24 +16,21 @@ export interface BoundaryScores {
   matched: number;
 }
 
-/** One-to-one matching of boundary positions, exact matches first, then those `tolerance` apart. */
-export function boundaryScores(predicted: readonly number[], truth: readonly number[], tolerance = 1): BoundaryScores {
+/** One-to-one matching of boundary positions, exact matches first, then those `tolerance` apart: what is left on each side. */
+export function matchBoundaries(predicted: readonly number[], truth: readonly number[], tolerance = 1): { matched: number; missed: number[]; extra: number[] } {
   const free = new Set(predicted);
-  const unmatched: number[] = [];
-  let matched = 0;
-  for (const t of truth) {
-    if (free.delete(t)) matched += 1;
-    else unmatched.push(t);
-  }
+  let missed = truth.filter((t) => !free.delete(t));
   for (let distance = 1; distance <= tolerance; distance++) {
-    for (const t of [...unmatched]) {
+    missed = missed.filter((t) => {
       const hit = [t - distance, t + distance].find((p) => free.has(p));
-      if (hit === undefined) continue;
-      free.delete(hit);
-      unmatched.splice(unmatched.indexOf(t), 1);
-      matched += 1;
-    }
+      return hit === undefined || !free.delete(hit);
+    });
   }
+  return { matched: truth.length - missed.length, missed, extra: [...free].sort((a, b) => a - b) };
+}
+
+export function boundaryScores(predicted: readonly number[], truth: readonly number[], tolerance = 1): BoundaryScores {
+  const { matched } = matchBoundaries(predicted, truth, tolerance);
   const precision = predicted.length ? matched / predicted.length : 1;
   const recall = truth.length ? matched / truth.length : 1;
   return { precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0, predicted: predicted.length, truth: truth.length, matched };
@@ -52,7 +49,7 @@ export interface EventsEvaluation {
   ours: BoundaryScores;
   fixedGap8h: BoundaryScores;
   photoToc: BoundaryScores;
-  /** Our missed and extra boundaries, as "before → after" file paths. */
+  /** Our missed and extra boundaries (left over by the one-to-one matching), as "before → after" file paths. */
   missed: string[];
   extra: string[];
 }
@@ -69,13 +66,13 @@ export function evaluateEvents(photos: readonly EventsEvalPhoto[]): EventsEvalua
   const ours = labelStarts(ordered.map((photo) => photo.eventId));
   const times = ordered.map((photo) => photo.utcMs);
   const describe = (i: number): string => `${ordered[i - 1]!.path} → ${ordered[i]!.path}`;
-  const near = (list: number[], i: number): boolean => list.some((j) => Math.abs(i - j) <= 1);
+  const { missed, extra } = matchBoundaries(ours, truth);
   return {
     photos: ordered.length,
     ours: boundaryScores(ours, truth),
     fixedGap8h: boundaryScores(fixedGapStarts(times), truth),
     photoToc: boundaryScores(photoTocStarts(times), truth),
-    missed: truth.filter((i) => !near(ours, i)).map(describe),
-    extra: ours.filter((i) => !near(truth, i)).map(describe),
+    missed: missed.map(describe),
+    extra: extra.map(describe),
   };
 }

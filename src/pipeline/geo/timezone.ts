@@ -32,8 +32,29 @@ function zoneAt(lat: number, lon: number): string | null {
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>();
+const DAY_MS = 86_400_000;
+/** The offsets at the start and end of each UTC day already asked about, by zone. */
+const dayEnds = new Map<string, readonly [number, number]>();
+/** Enough days for a lifetime of photos in a few dozen zones; then start again rather than grow. */
+const MAX_DAYS = 200_000;
 
-function zoneOffsetMinutes(zone: string, utcMs: number): number {
+/**
+ * The UTC offset, in minutes, of an IANA zone at a UTC instant. Intl is slow (microseconds a call)
+ * and zones change offset at most twice a year, so a day whose two ends agree answers from memory.
+ */
+export function zoneOffsetMinutes(zone: string, utcMs: number): number {
+  const day = Math.floor(utcMs / DAY_MS);
+  const key = `${zone} ${day}`;
+  let ends = dayEnds.get(key);
+  if (!ends) {
+    if (dayEnds.size >= MAX_DAYS) dayEnds.clear();
+    ends = [intlOffsetMinutes(zone, day * DAY_MS), intlOffsetMinutes(zone, (day + 1) * DAY_MS - 1000)];
+    dayEnds.set(key, ends);
+  }
+  return ends[0] === ends[1] ? ends[0] : intlOffsetMinutes(zone, utcMs);
+}
+
+function intlOffsetMinutes(zone: string, utcMs: number): number {
   let format = formats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });

@@ -4,8 +4,8 @@
  * geocoding never asks anyone else.
  */
 import type { Plugin, ResolvedConfig } from 'vite';
-import { buildGazetteer } from './build';
-import { GAZETTEER_PATH } from './gazetteer';
+import { buildGazetteer } from './build.ts';
+import { GAZETTEER_PATH } from './gazetteer.ts';
 
 export function keepsakeGazetteer(): Plugin {
   let config: ResolvedConfig;

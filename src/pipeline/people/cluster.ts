@@ -13,6 +13,7 @@
  * face, where different people are near orthogonal; candidates are short-listed there and decided
  * on the full embedding.
  */
+import { mulberry32 } from '../random';
 import type { ClusterFace, PeopleConstraints } from './types';
 
 /** Face-to-centroid cosine to join a person. Same person ≈ 0.84–0.92 (models/README.md), different ≤ ~0.6. */
@@ -59,17 +60,6 @@ function normalised(v: Float32Array): Float32Array {
   return v.map((x) => x / n);
 }
 
-/** Mulberry32: the projection must be the same in every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class PeopleIndex {
   readonly #people = new Map<string, Person>();
   readonly #faces = new Map<string, ClusterFace>();
@@ -87,7 +77,7 @@ export class PeopleIndex {
     let n = 0;
     for (let i = 0; i < sample.length; i += step, n++) for (let d = 0; d < dims; d++) mean[d]! += sample[i]!.embedding[d]!;
     this.#mean = mean.map((x) => x / Math.max(1, n));
-    const random = seeded(1024);
+    const random = mulberry32(1024);
     this.#basis = Array.from({ length: PROJECTED }, () => Float32Array.from({ length: dims }, () => random() * 2 - 1));
   }
 

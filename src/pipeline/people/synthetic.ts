@@ -5,7 +5,7 @@
  * of photos, a Zipf tail of friends, strangers seen once); one to four people per photo.
  * Seeded and deterministic, for tests and the benchmark.
  */
-import { rng } from '../events/synthetic';
+import { mulberry32 } from '../random';
 import type { ClusterFace } from './types';
 
 export interface SyntheticFace extends ClusterFace {
@@ -33,7 +33,7 @@ function mix(parts: Array<[Float32Array, number]>): Float32Array {
 
 /** `count` faces; `people` named people in a Zipf(1.1) distribution plus `strangerShare` of one-off strangers. */
 export function syntheticFaces(count: number, seed = 1, people = 400, strangerShare = 0.15): SyntheticFace[] {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const shared = unit(random);
   const weights = Array.from({ length: people }, (_, k) => 1 / (k + 1) ** 1.1);
   const total = weights.reduce((a, b) => a + b, 0);
