@@ -4,27 +4,40 @@
  * and writes the report (DESIGN.md §4). Progress goes to stderr.
  * Exit codes: 0 done, 1 failure, 2 bad arguments.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { launchBrowser } from './browser';
 import { ensureBuilt, serveDist } from './serve';
 import { runImport } from './drive';
+import { LANGUAGES, type Language } from '../src/pipeline/memories/types';
+import { parseSignalsFile, SignalsFileError, type FileSignal } from '../src/pipeline/memories/signals-file';
 
-const USAGE = `usage: npm run book -- <folder> [--report report.json]
+const USAGE = `usage: npm run book -- <folder> [--report report.json] [--lang en] [--signals signals.jsonl]
 
-  <folder>          a folder of photos (searched recursively)
-  --report <file>   write the keepsake-report/1 JSON there
-  --help            show this help`;
+  <folder>            a folder of photos (searched recursively)
+  --report <file>     write the keepsake-report/1 JSON there
+  --lang <code>       titles and reasons in this language: ${LANGUAGES.join(', ')} (default: en)
+  --signals <file>    replay these signals (JSON lines, as in the app's log) before ranking memories
+  --help              show this help`;
 
-/** Options of later stages (PDF export, languages, signals): named so a caller learns they are not built yet. */
-const NOT_YET = new Set(['--out', '--lang', '--signals', '--format', '--lab', '--memory']);
+/** Options of a later stage (PDF export): named so a caller learns they are not built yet. */
+const NOT_YET = new Set(['--out', '--format', '--lab', '--memory']);
 
 class UsageError extends Error {}
 
-function parseArgs(argv: string[]): { folder: string; report: string | null } {
+interface Args {
+  folder: string;
+  report: string | null;
+  language: Language;
+  signals: FileSignal[];
+}
+
+function parseArgs(argv: string[]): Args {
   const cwd = process.env.INIT_CWD ?? process.cwd();
   let folder: string | null = null;
   let report: string | null = null;
+  let language: Language = 'en';
+  let signals: FileSignal[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
@@ -34,8 +47,23 @@ function parseArgs(argv: string[]): { folder: string; report: string | null } {
       const value = argv[++i];
       if (!value) throw new UsageError('--report needs a file name');
       report = resolve(cwd, value);
+    } else if (arg === '--lang') {
+      const value = argv[++i];
+      if (!value || !LANGUAGES.includes(value as Language)) throw new UsageError(`--lang needs one of ${LANGUAGES.join(', ')}`);
+      language = value as Language;
+    } else if (arg === '--signals') {
+      const value = argv[++i];
+      if (!value) throw new UsageError('--signals needs a file name');
+      const path = resolve(cwd, value);
+      if (!existsSync(path)) throw new UsageError(`${path} does not exist`);
+      try {
+        signals = parseSignalsFile(readFileSync(path, 'utf8'));
+      } catch (error) {
+        if (error instanceof SignalsFileError) throw new UsageError(`${value}: ${error.message}`);
+        throw error;
+      }
     } else if (NOT_YET.has(arg)) {
-      throw new UsageError(`${arg} belongs to a stage Keepsake does not have yet (only import and the report exist so far)`);
+      throw new UsageError(`${arg} belongs to a stage Keepsake does not have yet (the PDF export)`);
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option ${arg}`);
     } else if (folder === null) {
@@ -46,7 +74,7 @@ function parseArgs(argv: string[]): { folder: string; report: string | null } {
   }
   if (!folder) throw new UsageError('which folder? give the folder of photos as the first argument');
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder`);
-  return { folder, report };
+  return { folder, report, language, signals };
 }
 
 async function main(): Promise<number> {
@@ -63,10 +91,11 @@ async function main(): Promise<number> {
   const { url, server } = await serveDist();
   const browser = await launchBrowser();
   try {
-    const report = await runImport(browser.context, url, args.folder, log);
+    const report = await runImport(browser.context, url, args.folder, log, { language: args.language, signals: args.signals });
     const counts = { imported: 0, duplicate: 0, rejected: 0 };
     for (const file of report.files) counts[file.status] += 1;
     log(`done: ${counts.imported} imported, ${counts.duplicate} duplicates, ${counts.rejected} rejected in ${(report.timings.importMs / 1000).toFixed(1)} s`);
+    if (report.memories) log(`memories: ${report.memories.length}${report.memories[0] ? `, first: ${report.memories[0].title}` : ''}`);
     if (args.report) {
       writeFileSync(args.report, `${JSON.stringify(report, null, 2)}\n`);
       log(`report written to ${args.report}`);

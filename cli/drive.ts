@@ -3,6 +3,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { basename } from 'node:path';
 import type { Report } from '../src/pipeline/report/report';
 import type { AutomationStatus } from '../src/bridge/automation';
+import type { Language } from '../src/pipeline/memories/types';
+import { resolveSignalPaths, type FileSignal } from '../src/pipeline/memories/signals-file';
 
 export async function openApp(context: BrowserContext, url: string, query = 'automation=1&demo=0'): Promise<Page> {
   const page = context.pages()[0] ?? (await context.newPage());
@@ -56,8 +58,16 @@ export async function importFiles(page: Page, files: string | string[], log: (li
   return waitForImport(page, log);
 }
 
-export async function runImport(context: BrowserContext, url: string, folder: string, log: (line: string) => void): Promise<Report> {
+export interface RunOptions {
+  /** Titles (and the UI) in this language. */
+  language?: Language;
+  /** Signals to replay after clustering, before the report. */
+  signals?: FileSignal[];
+}
+
+export async function runImport(context: BrowserContext, url: string, folder: string, log: (line: string) => void, options: RunOptions = {}): Promise<Report> {
   const page = await openApp(context, url);
+  if (options.language) await page.evaluate((language) => window.__keepsake!.setLanguage(language), options.language);
   log(`importing ${folder}`);
   const result = await importFiles(page, folder, log);
   if (result.notice) log(`note: ${result.notice}`);
@@ -67,5 +77,14 @@ export async function runImport(context: BrowserContext, url: string, folder: st
   await page.evaluate(() => window.__keepsake!.clusterSettled());
   const clustered = await status(page);
   if (clustered.cluster.notice) log(`note: ${clustered.cluster.notice}`);
-  return page.evaluate((root) => window.__keepsake!.report(root), basename(folder));
+  const root = basename(folder);
+  if (options.signals?.length) {
+    const files = (await page.evaluate((r) => window.__keepsake!.report(r), root)).files;
+    const byPath = new Map(files.flatMap((file) => (file.photoId ? [[file.path, file.photoId] as const] : [])));
+    const signals = resolveSignalPaths(options.signals, (path) => byPath.get(path));
+    log(`replaying ${signals.length} signals`);
+    await page.evaluate((list) => window.__keepsake!.replaySignals(list), signals);
+    await page.evaluate(() => window.__keepsake!.clusterSettled());
+  }
+  return page.evaluate((r) => window.__keepsake!.report(r), root);
 }

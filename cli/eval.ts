@@ -2,14 +2,19 @@
  * `npm run eval -- <report.json> [--manifest <path>] [--out <eval.json>]`: scores a
  * keepsake-report/1 against the corpus ground truth (DESIGN.md §5), prints a table with the
  * misses and false positives, and writes the scores as JSON (default: eval.json beside the report).
+ * `npm run eval -- ranking <report.json> …` evaluates memory ranking and photo selection with
+ * simulated tastes instead (src/pipeline/eval/ranking.ts; default out: ranking-eval.json).
  * Exit codes: 0 every goal with data passes, 1 a goal fails or a section is missing, 2 bad arguments.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CORPUS } from './corpus';
 import { evaluateReport, parseManifest, parseReport, type EvalResult } from '../src/pipeline/eval/corpus-eval';
+import { evaluateRanking, GOAL_MARGIN, SIGNALS, type RankingEvaluation, type RankingManifest, type RankingReport } from '../src/pipeline/eval/ranking';
 
-const USAGE = `usage: npm run eval -- <report.json> [--manifest <path>] [--out <eval.json>]
+const USAGE = `usage: npm run eval -- [ranking] <report.json> [--manifest <path>] [--out <eval.json>]
+
+  ranking             evaluate memory ranking and photo selection (simulated tastes, 20 signals each)
 
   <report.json>       a keepsake-report/1 written by \`npm run book -- <folder> --report <file>\`
   --manifest <path>   ground truth (default: the shared corpus manifest, ${resolve(CORPUS, 'manifest.json')})
@@ -19,6 +24,7 @@ const USAGE = `usage: npm run eval -- <report.json> [--manifest <path>] [--out <
 class UsageError extends Error {}
 
 interface Args {
+  ranking: boolean;
   report: string;
   manifest: string;
   out: string;
@@ -29,7 +35,8 @@ function parseArgs(argv: string[]): Args {
   let report: string | null = null;
   let manifest: string | null = null;
   let out: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
+  const ranking = argv[0] === 'ranking';
+  for (let i = ranking ? 1 : 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
       console.log(USAGE);
@@ -48,7 +55,7 @@ function parseArgs(argv: string[]): Args {
     }
   }
   if (!report) throw new UsageError('which report? give the report JSON as the first argument');
-  return { report, manifest: manifest ?? resolve(CORPUS, 'manifest.json'), out: out ?? resolve(dirname(report), 'eval.json') };
+  return { ranking, report, manifest: manifest ?? resolve(CORPUS, 'manifest.json'), out: out ?? resolve(dirname(report), ranking ? 'ranking-eval.json' : 'eval.json') };
 }
 
 function readJson(path: string, what: string): unknown {
@@ -120,11 +127,46 @@ function formatResult(result: EvalResult, reportPath: string, manifestPath: stri
   return lines.join('\n');
 }
 
+/** The ranking table: each taste's NDCG beside the best baseline, then what selections look like. */
+function formatRanking(result: RankingEvaluation, reportPath: string): string {
+  const lines = [`Keepsake ranking evaluation of ${reportPath}`, `${result.candidates} memory candidates (${Object.entries(result.kinds).map(([kind, n]) => `${n} ${kind}`).join(', ')}), today = ${result.now}, ${SIGNALS} signals per taste`, ''];
+  const rows = [['taste', 'NDCG@5', 'NDCG@10', 'priors', 'recency', 'on-this-day', 'quality', 'random', 'margin', 'result']];
+  for (const t of result.tastes) {
+    rows.push([t.taste, fmt(t.personalised.ndcg5), fmt(t.personalised.ndcg10), fmt(t.priorsOnly.ndcg10), fmt(t.baselines.recency.ndcg10), fmt(t.baselines.onThisDayFirst.ndcg10), fmt(t.baselines.qualityOnly.ndcg10), fmt(t.baselines.random.ndcg10), `${t.margin >= 0 ? '+' : ''}${fmt(t.margin)}`, t.pass ? 'PASS' : 'FAIL']);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const row of rows) lines.push(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+  lines.push('', `NDCG@10 columns after priors are baselines; the goal is a margin ≥ ${GOAL_MARGIN} over the best of them for every taste.`, '', 'Photo selections (top 10 memories of each taste):');
+  for (const t of result.tastes) {
+    const s = t.selection;
+    lines.push(`  ${t.taste}: NDCG@10 ${fmt(s.ndcg10)} (quality only ${fmt(s.qualityOnlyNdcg10)}, random ${fmt(s.randomNdcg10)}), diversity ${fmt(s.intraListDiversity)}, near-duplicates ${fmt(s.nearDuplicateRate)}, junk ${fmt(s.junkRate)}, day coverage ${fmt(s.dayCoverage)}`);
+  }
+  lines.push('', result.pass ? 'All tastes pass.' : `Not passed: ${result.tastes.filter((t) => !t.pass).map((t) => t.taste).join(', ') || 'no taste could be simulated'}.`);
+  return lines.join('\n');
+}
+
+function mainRanking(args: Args): number {
+  const report = readJson(args.report, 'report') as Partial<RankingReport> & { schema?: string };
+  if (report.schema !== 'keepsake-report/1') throw new UsageError(`${args.report} is not "keepsake-report/1"`);
+  if (!Array.isArray(report.photos) || !report.people || !report.events) {
+    console.log(`ranking: MISSING (the report has no ${!report.people ? 'people' : 'events'}: write it with a version of Keepsake that clusters)`);
+    return 1;
+  }
+  const manifest = readJson(args.manifest, 'manifest') as RankingManifest;
+  if (!Array.isArray(manifest.files) || !Array.isArray(manifest.people)) throw new UsageError(`${args.manifest}: manifest has no \`files\` or \`people\` list`);
+  const result = evaluateRanking(report as RankingReport, manifest);
+  console.log(formatRanking(result, args.report));
+  writeFileSync(args.out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stderr.write(`scores written to ${args.out}\n`);
+  return result.pass ? 0 : 1;
+}
+
 function main(): number {
   let args: Args;
   let result: EvalResult;
   try {
     args = parseArgs(process.argv.slice(2));
+    if (args.ranking) return mainRanking(args);
     let report;
     let manifest;
     try {

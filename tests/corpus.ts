@@ -21,6 +21,7 @@ export interface ManifestFile {
   faces?: null | { count: number | null; boxes: Array<{ box: [number, number, number, number]; person_id: string | null }> };
   near_duplicate_group?: string | null;
   burst_group?: string | null;
+  event_id?: string | null;
 }
 
 export interface ManifestGroup {

@@ -1,8 +1,9 @@
-/** Cluster worker: people from faces, events and trips from photos (src/cluster/*). */
+/** Cluster worker: people from faces, events and trips from photos, memories from all of it (src/cluster/*). */
 import { expose } from 'comlink';
 import { openKeepsakeDB, type KeepsakeDatabase } from '../src/db/schema';
 import { clusterPeople } from '../src/cluster/people-run';
 import { segmentEvents } from '../src/cluster/events-run';
+import { generateStoredMemories } from '../src/cluster/memories-run';
 import { GAZETTEER_PATH, loadGazetteer, type Gazetteer } from '../src/pipeline/geo/gazetteer';
 import { stageVersions } from '../src/vision/versions';
 
@@ -30,6 +31,10 @@ const api = {
       throw error;
     }));
     return segmentEvents(await database(), places);
+  },
+  /** Rank and title memories; `now` is today's local wall clock as if UTC, `languages` the browser's. */
+  async memories(now: number, languages: string[]) {
+    return generateStoredMemories(await database(), now, languages);
   },
 };
 

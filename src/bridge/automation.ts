@@ -10,6 +10,8 @@ import { pendingAnalysis } from './analyser';
 import { versionKey } from '../vision/versions';
 import type { ImportWorkerApi } from '../../workers/import.worker';
 import { MODELS } from '../../models/registry';
+import type { SignalRecord } from '../db/schema';
+import type { Language } from '../pipeline/memories/types';
 
 export interface AutomationStatus {
   loaded: boolean;
@@ -40,8 +42,12 @@ export interface KeepsakeAutomation {
   stressAnalysis(ids: string[], rounds: number): Promise<number[]>;
   /** Stored faces with their embeddings (plain arrays), for the embedding measurements. */
   faces(): Promise<Array<{ photoId: string; box: number[]; score: number; embedding: number[] | null }>>;
-  /** Resolves when people and events are up to date with what is stored. */
+  /** Resolves when people, events and memories are up to date with what is stored. */
   clusterSettled(): Promise<void>;
+  /** Write memories' titles (and the UI) in this language. */
+  setLanguage(language: Language): Promise<void>;
+  /** Append signals to the log in order (the CLI's --signals) and re-rank memories. */
+  replaySignals(signals: SignalRecord[]): Promise<void>;
   /** Start analysing whatever is not analysed yet (for pages opened with ?analyse=0). */
   startAnalysis(): Promise<void>;
   /** Milliseconds per stage of each stored analysis, as its last run measured them. */
@@ -102,6 +108,11 @@ export function installAutomation(library: Library): void {
           events: await library.db.getAll('events'),
           clusterMs: (library.clustering?.lastPeople?.ms ?? 0) + (library.clustering?.lastEvents?.ms ?? 0),
         },
+        memories: {
+          memories: await library.db.getAll('memories'),
+          language: library.memorySettings.language,
+          rankMs: library.clustering?.lastMemories?.ms ?? 0,
+        },
       }),
     decodeOnly: async (inputSelector) => {
       const input = document.querySelector<HTMLInputElement>(inputSelector);
@@ -126,6 +137,8 @@ export function installAutomation(library: Library): void {
     faces: async () => (await library.db.getAll('faces')).map((face) => ({ photoId: face.photoId, box: face.box, score: face.score, embedding: face.embedding ? Array.from(face.embedding) : null })),
     startAnalysis: () => library.analyseLibrary(true),
     clusterSettled: () => library.clusterSettled(),
+    setLanguage: (language) => library.setLanguage(language),
+    replaySignals: (signals) => library.replaySignals(signals),
     stageTimings: async () => (await library.db.getAll('analyses')).map((record) => record.timings),
     ageStage: async (stage) => {
       const tx = library.db.transaction('analyses', 'readwrite');

@@ -7,14 +7,16 @@ import { WorkerPool } from './pool';
 import type { ClusterWorkerApi } from '../../workers/cluster.worker';
 import type { PeopleRun } from '../cluster/people-run';
 import type { EventsRun } from '../cluster/events-run';
+import type { MemoriesRun } from '../cluster/memories-run';
 
-export type ClusterTask = 'people' | 'regroup' | 'events';
+export type ClusterTask = 'people' | 'regroup' | 'events' | 'memories';
 
 export interface ClusterProgress {
   /** What runs now; null when nothing does. */
   running: ClusterTask | null;
   lastPeople: PeopleRun | null;
   lastEvents: EventsRun | null;
+  lastMemories: MemoriesRun | null;
   notice?: string;
 }
 
@@ -24,6 +26,8 @@ export interface ClusterListener {
   people(): void;
   /** Events were recomputed and stored. */
   events(): void;
+  /** Memories were ranked and stored. */
+  memories(): void;
 }
 
 const createClusterWorker = (): Worker =>
@@ -33,7 +37,7 @@ export class ClusterRunner {
   #pool = new WorkerPool<ClusterWorkerApi>(createClusterWorker, 1);
   #wanted = new Set<ClusterTask>();
   #loop: Promise<void> | null = null;
-  #progress: ClusterProgress = { running: null, lastPeople: null, lastEvents: null };
+  #progress: ClusterProgress = { running: null, lastPeople: null, lastEvents: null, lastMemories: null };
 
   constructor(private readonly listener: ClusterListener) {}
 
@@ -58,7 +62,7 @@ export class ClusterRunner {
 
   async #drain(): Promise<void> {
     for (;;) {
-      const task = (['regroup', 'people', 'events'] as const).find((t) => this.#wanted.has(t));
+      const task = (['regroup', 'people', 'events', 'memories'] as const).find((t) => this.#wanted.has(t));
       if (!task) return;
       this.#wanted.delete(task);
       // A full regroup also places new faces.
@@ -68,13 +72,21 @@ export class ClusterRunner {
         await this.#run(task);
         this.#set({ running: null, notice: undefined });
       } catch (error) {
-        const what = task === 'events' ? 'group your photos into events' : 'group faces into people';
+        const what = { events: 'group your photos into events', memories: 'make your memories', people: 'group faces into people', regroup: 'group faces into people' }[task];
         this.#set({ running: null, notice: `Keepsake could not ${what}: ${(error as Error).message}. Your photos and corrections are safe; it will try again after the next import.` });
       }
     }
   }
 
   async #run(task: ClusterTask): Promise<void> {
+    if (task === 'memories') {
+      const lastMemories = await this.#pool.run((api) => api.memories(localNow(), [...navigator.languages]));
+      this.#set({ lastMemories });
+      this.listener.memories();
+      return;
+    }
+    // People and events change what memories are made of.
+    this.#wanted.add('memories');
     if (task === 'events') {
       const lastEvents = await this.#pool.run((api) => api.events());
       this.#set({ lastEvents });
@@ -90,4 +102,10 @@ export class ClusterRunner {
     this.#progress = { ...this.#progress, ...change };
     this.listener.progress(this.#progress);
   }
+}
+
+/** Today's local wall clock as if it were UTC (how the library keeps times). */
+function localNow(): number {
+  const now = new Date();
+  return now.getTime() - now.getTimezoneOffset() * 60_000;
 }

@@ -1,10 +1,11 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { GpsPosition, ImageFormat, RejectCode, TakenAtSource } from '../pipeline/contracts';
 import type { Box, DetectedFace, KindEvidence, Label, Point, QualityParts, Theme } from '../pipeline/analyse/types';
+import type { Memory } from '../pipeline/memories/generate';
 
 /** Bump when a store or index changes; add a step to the ladder in `upgrade`, never drop user data. */
 export const DB_NAME = 'keepsake';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 /** Version of the record shapes written by this build (records carry it as `schema`). */
 export const RECORD_SCHEMA = 1;
 
@@ -195,7 +196,9 @@ export interface EventRecord {
 export type SignalType =
   | 'favourite' | 'unfavourite' | 'hide' | 'unhide' | 'open' | 'dwellMs' | 'share' | 'print'
   | 'removeFromMemory' | 'addToMemory' | 'rename' | 'thumbsUp' | 'thumbsDown'
-  | 'notThisPerson' | 'moveFace' | 'merge';
+  | 'notThisPerson' | 'moveFace' | 'merge'
+  /** Memories: never show this one again; forget what ranking learned (favourites and edits stay). */
+  | 'dismiss' | 'resetLearning';
 
 /** One entry of the append-only log of what the person did (DESIGN.md §6). */
 export interface SignalRecord {
@@ -203,6 +206,14 @@ export interface SignalRecord {
   type: SignalType;
   target: { photoId?: string; memoryId?: string; personId?: string; eventId?: string; faceId?: string };
   value?: unknown;
+}
+
+/**
+ * A generated memory, ranked, titled and with its selection: derived from the library and the
+ * signals log (which holds everything the person did to it), so it is recomputed, never migrated.
+ */
+export interface MemoryRecord extends Memory {
+  schema: number;
 }
 
 export interface MetaRecord {
@@ -221,6 +232,7 @@ export interface KeepsakeDB extends DBSchema {
   people: { key: string; value: PersonRecord };
   events: { key: string; value: EventRecord };
   signals: { key: number; value: SignalRecord; indexes: { byType: string } };
+  memories: { key: string; value: MemoryRecord; indexes: { byRank: number } };
 }
 
 export type KeepsakeDatabase = IDBPDatabase<KeepsakeDB>;
@@ -261,6 +273,10 @@ export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void): Promise
         db.createObjectStore('events', { keyPath: 'id' });
         const signals = db.createObjectStore('signals', { autoIncrement: true });
         signals.createIndex('byType', 'type');
+      }
+      if (oldVersion < 4) {
+        // Memories: a new store of derived records; nothing existing changes.
+        db.createObjectStore('memories', { keyPath: 'id' }).createIndex('byRank', 'rank');
       }
     },
   });

@@ -2,7 +2,9 @@
  * The app's library state (Svelte 5 runes). Big arrays are `$state.raw` and replaced whole, never
  * mutated item by item, so 100,000 photos cost one reactive signal, not 100,000.
  */
-import type { AnalysisRecord, EventRecord, FaceRecord, FileOutcome, ImportJob, KeepsakeDatabase, PersonRecord, PhotoRecord, TfBackend } from '../db/schema';
+import type { AnalysisRecord, EventRecord, FaceRecord, FileOutcome, ImportJob, KeepsakeDatabase, MemoryRecord, PersonRecord, PhotoRecord, SignalRecord, SignalType, TfBackend } from '../db/schema';
+import { MEMORY_SETTINGS_KEY, readMemorySettings, type MemorySettings } from '../cluster/memories-run';
+import type { Language } from '../pipeline/memories/types';
 import { mergePeople, moveFace, notThisPerson, renamePerson, setPersonHidden } from '../db/people';
 import { ClusterRunner, type ClusterProgress } from '../bridge/clusterer';
 import { EVENTS_STATE_KEY, EVENTS_VERSION, type EventsState } from '../cluster/events-run';
@@ -79,6 +81,11 @@ export class Library {
     for (const person of this.people) for (const id of person.photoIds) map.set(id, [...(map.get(id) ?? []), person.id]);
     return map;
   });
+  /** Memories, best first. */
+  memories = $state.raw<MemoryRecord[]>([]);
+  /** Photos the person favourited. */
+  favourites = $state.raw<ReadonlySet<string>>(new Set());
+  memorySettings = $state.raw<MemorySettings>({ language: 'en', hiddenRanges: [] });
   /** Photo id → its event. */
   eventOf = $derived.by(() => new Map(this.events.flatMap((event) => event.photoIds.map((id) => [id, event] as const))));
 
@@ -92,6 +99,7 @@ export class Library {
     progress: (progress) => (this.clustering = progress),
     people: () => void this.#loadPeople(),
     events: () => void this.#loadEvents(),
+    memories: () => void this.#loadMemories(),
   });
 
   get db(): KeepsakeDatabase {
@@ -113,7 +121,8 @@ export class Library {
     this.#db = await openKeepsakeDB(undefined, () => {
       this.error = 'A newer version of Keepsake was opened in another tab. Reload this tab to keep working.';
     });
-    await Promise.all([this.#loadPhotos(), this.#loadAnalyses(), this.#loadPeople(), this.#loadEvents()]);
+    await Promise.all([this.#loadPhotos(), this.#loadAnalyses(), this.#loadPeople(), this.#loadEvents(), this.#loadMemories(), this.#loadFavourites()]);
+    this.memorySettings = await readMemorySettings(this.#db, navigator.languages);
     this.loaded = true;
     void this.#clusterOnOpen();
     void this.refreshStorage();
@@ -213,7 +222,57 @@ export class Library {
       this.error = `That change could not be saved: ${(error as Error).message}`;
     }
     await this.#loadPeople();
+    this.#clusterer.request('memories');
   }
+
+  /**
+   * Record what the person did (DESIGN.md §6) and let memories learn from it. The log is the
+   * truth: favourites, titles and photos removed from or added to memories are all replayed from it.
+   */
+  async signal(type: SignalType, target: SignalRecord['target'], value?: unknown): Promise<void> {
+    try {
+      await this.#db.add('signals', { at: Date.now(), type, target, ...(value === undefined ? {} : { value }) });
+    } catch (error) {
+      this.error = `That could not be saved: ${(error as Error).message}`;
+      return;
+    }
+    if (target.photoId && !target.memoryId && (type === 'favourite' || type === 'unfavourite')) {
+      const next = new Set(this.favourites);
+      if (type === 'favourite') next.add(target.photoId);
+      else next.delete(target.photoId);
+      this.favourites = next;
+    }
+    // Looking at a memory says a little; re-ranking for it would only reshuffle the list under the person.
+    if (type !== 'open' && type !== 'dwellMs') this.#clusterer.request('memories');
+  }
+
+  /** Append signals recorded elsewhere (the CLI's --signals), in their order, then learn from them. */
+  async replaySignals(signals: SignalRecord[]): Promise<void> {
+    const tx = this.#db.transaction('signals', 'readwrite');
+    for (const signal of signals) void tx.store.add(signal);
+    await tx.done;
+    await this.#loadFavourites();
+    this.#clusterer.request('memories');
+  }
+
+  toggleFavourite = (photoId: string): Promise<void> => this.signal(this.favourites.has(photoId) ? 'unfavourite' : 'favourite', { photoId });
+
+  async saveMemorySettings(change: Partial<MemorySettings>): Promise<void> {
+    const next = { ...this.memorySettings, ...change };
+    try {
+      await this.#db.put('meta', { key: MEMORY_SETTINGS_KEY, value: next });
+    } catch (error) {
+      this.error = `That setting could not be saved: ${(error as Error).message}`;
+      return;
+    }
+    this.memorySettings = next;
+    this.#clusterer.request('memories');
+  }
+
+  setLanguage = (language: Language): Promise<void> => this.saveMemorySettings({ language });
+
+  /** Memories are up to date with every signal and setting (tests and the CLI wait on it). */
+  refreshMemories = (): void => this.#clusterer.request('memories');
 
   /** The faces of a person (with their photos' ids), for the People screen. */
   async facesOf(personId: string): Promise<FaceRecord[]> {
@@ -284,6 +343,22 @@ export class Library {
     this.people = people.sort((a, b) => b.photoIds.length - a.photoIds.length || b.faceCount - a.faceCount || a.id.localeCompare(b.id, undefined, { numeric: true }));
     const known = new Set(people.map((person) => person.id));
     if (this.personFilter.some((id) => !known.has(id))) this.personFilter = this.personFilter.filter((id) => known.has(id));
+  }
+
+  async #loadMemories(): Promise<void> {
+    this.memories = await this.#db.getAllFromIndex('memories', 'byRank');
+  }
+
+  /** Favourites replayed from the log, in the order they happened. */
+  async #loadFavourites(): Promise<void> {
+    const favourites = new Set<string>();
+    for (const signal of await this.#db.getAll('signals')) {
+      const id = signal.target.photoId;
+      if (!id || signal.target.memoryId) continue;
+      if (signal.type === 'favourite') favourites.add(id);
+      if (signal.type === 'unfavourite') favourites.delete(id);
+    }
+    this.favourites = favourites;
   }
 
   async #loadEvents(): Promise<void> {

@@ -15,6 +15,7 @@ import { importFiles, openApp, waitForAnalysis } from '../../cli/drive';
 import type { Report } from '../../src/pipeline/report/report';
 import { evaluateReport, parseManifest } from '../../src/pipeline/eval/corpus-eval';
 import { unionGroups } from '../../src/pipeline/eval/metrics';
+import { evaluateRanking, GOAL_MARGIN, type RankingManifest } from '../../src/pipeline/eval/ranking';
 import { faceSimilarity, type LabelledFile } from '../../src/pipeline/eval/face-similarity';
 import { CORPUS, manifest } from '../corpus';
 
@@ -61,6 +62,22 @@ describe('analysing the shared corpus', () => {
     for (const goal of result.goals) {
       expect(goal.value, goal.metric).not.toBeNull();
       expect(goal.value!, goal.metric).toBeGreaterThanOrEqual((knownShortfall[goal.metric] ?? goal.goal) - 1e-9);
+    }
+  });
+
+  it('ranks memories for every simulated taste at least the goal margin above the best baseline', () => {
+    const result = evaluateRanking(report, manifest() as unknown as RankingManifest);
+    writeFileSync(join('test-results', 'ranking-eval.json'), JSON.stringify(result, null, 2));
+    expect(Object.keys(result.kinds).length).toBeGreaterThanOrEqual(5);
+    for (const taste of result.tastes) {
+      expect(taste.margin, taste.taste).toBeGreaterThanOrEqual(GOAL_MARGIN);
+      expect(taste.selection.junkRate + taste.selection.nearDuplicateRate, taste.taste).toBe(0);
+    }
+    for (const memory of report.memories!) {
+      const kinds = memory.photoIds.map((id) => report.photos.find((photo) => photo.id === id)!.kind);
+      expect(kinds.every((kind) => kind === 'photo'), memory.title).toBe(true);
+      const groups = memory.photoIds.flatMap((id) => report.photos.find((photo) => photo.id === id)!.similarGroup ?? []);
+      expect(new Set(groups).size, memory.title).toBe(groups.length);
     }
   });
 

@@ -1,7 +1,7 @@
 /** The headless `book` command: the product's batch mode and the contract other tests read. */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../cli/serve';
@@ -15,8 +15,13 @@ const book = (...args: string[]) =>
 
 describe('npm run book', () => {
   it('imports a folder and writes a report that matches the manifest', () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'keepsake-cli-')), 'r.json');
-    const run = book(join(CORPUS, 'photos'), '--report', out);
+    const dir = mkdtempSync(join(tmpdir(), 'keepsake-cli-'));
+    const out = join(dir, 'r.json');
+    // The person favourites every photo of Franck (by path, as a person writes a signals file by hand).
+    const franck = ['IMG_1144.jpg', 'IMG_1074.JPG', 'IMG_1099.jpg', 'IMG_1257.JPG', 'IMG_1268.jpg'];
+    const signals = join(dir, 'signals.jsonl');
+    writeFileSync(signals, franck.map((path) => JSON.stringify({ type: 'favourite', target: { path } })).join('\n'));
+    const run = book(join(CORPUS, 'photos'), '--report', out, '--lang', 'de', '--signals', signals);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/done: 90 imported/);
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
@@ -29,6 +34,18 @@ describe('npm run book', () => {
       const takenAt = expectedTakenAt(file);
       if (takenAt) expect(photo!.takenAt, file.path).toBe(takenAt);
     }
+    expect(run.stderr).toMatch(/replaying 5 signals/);
+    expect(report.language).toBe('de');
+    const memories = report.memories!;
+    expect(new Set(memories.map((m) => m.kind)).size).toBeGreaterThanOrEqual(5);
+    for (const memory of memories) {
+      expect(memory.title && memory.subtitle && memory.why, memory.id).toBeTruthy();
+      expect(`${memory.title} ${memory.subtitle} ${memory.why}`).not.toMatch(/[{}]|undefined|null|NaN/);
+      expect(memory.photoIds.length).toBeGreaterThan(0);
+    }
+    const franckIds = new Set(franck.map((path) => report.files.find((f) => f.path === path)!.photoId));
+    const theirs = memories.find((m) => m.kind === 'person' && m.photoIds.some((id) => franckIds.has(id)))!;
+    expect(memories.indexOf(theirs)).toBe(0);
   });
 
   it('exits 2 with a usage message on bad arguments', () => {
@@ -39,5 +56,13 @@ describe('npm run book', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/unknown option --frobnicate/);
     expect(book().status).toBe(2);
+    const badLanguage = book(join(CORPUS, 'photos'), '--lang', 'xx');
+    expect(badLanguage.status).toBe(2);
+    expect(badLanguage.stderr).toMatch(/--lang needs one of en, de/);
+    const badSignals = join(mkdtempSync(join(tmpdir(), 'keepsake-cli-')), 's.jsonl');
+    writeFileSync(badSignals, '{"type":"favourite","target":{}}\n{"type":"like"}');
+    const signals = book(join(CORPUS, 'photos'), '--signals', badSignals);
+    expect(signals.status).toBe(2);
+    expect(signals.stderr).toMatch(/line 2: unknown signal type "like"/);
   });
 });

@@ -10,7 +10,8 @@ describe('the keepsake database', () => {
   it('creates every store and index of the current version', async () => {
     const db = await openKeepsakeDB('t-stores');
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['analyses', 'events', 'faces', 'jobs', 'meta', 'people', 'photos', 'queue', 'signals', 'thumbs']);
+    expect([...db.objectStoreNames].sort()).toEqual(['analyses', 'events', 'faces', 'jobs', 'memories', 'meta', 'people', 'photos', 'queue', 'signals', 'thumbs']);
+    expect([...db.transaction('memories').store.indexNames]).toEqual(['byRank']);
     expect([...db.transaction('analyses').store.indexNames]).toEqual(['byVersion']);
     expect([...db.transaction('faces').store.indexNames].sort()).toEqual(['byPerson', 'byPhoto']);
     expect([...db.transaction('signals').store.indexNames]).toEqual(['byType']);
@@ -71,6 +72,34 @@ describe('the keepsake database', () => {
     expect(await db.get('faces', 'p1#0')).toEqual(face);
     expect(await db.get('analyses', 'p1')).toEqual({ photoId: 'p1', versionKey: 'v' });
     expect(await db.count('people')).toBe(0);
+    db.close();
+  });
+
+  it('upgrades a version-3 database keeping every person, event and signal', async () => {
+    const v3 = await openDB('t-upgrade-3', 3, {
+      upgrade(db) {
+        db.createObjectStore('photos', { keyPath: 'id' }).createIndex('byLocalTime', 'localSortMs');
+        db.createObjectStore('meta', { keyPath: 'key' });
+        const faces = db.createObjectStore('faces', { keyPath: 'id' });
+        faces.createIndex('byPhoto', 'photoId');
+        faces.createIndex('byPerson', 'personId');
+        db.createObjectStore('people', { keyPath: 'id' });
+        db.createObjectStore('events', { keyPath: 'id' });
+        db.createObjectStore('signals', { autoIncrement: true }).createIndex('byType', 'type');
+      },
+    });
+    const person = { id: 'p1', name: 'Ana', hidden: false, mergedInto: null };
+    const signal = { at: 5, type: 'favourite', target: { photoId: 'x' } };
+    await v3.put('people', person);
+    await v3.put('events', { id: 'e1', kind: 'trip' });
+    const key = await v3.add('signals', signal);
+    v3.close();
+    const db = await openKeepsakeDB('t-upgrade-3');
+    expect(db.version).toBe(DB_VERSION);
+    expect(await db.get('people', 'p1')).toEqual(person);
+    expect(await db.get('events', 'e1')).toEqual({ id: 'e1', kind: 'trip' });
+    expect(await db.get('signals', key as number)).toEqual(signal);
+    expect(await db.count('memories')).toBe(0);
     db.close();
   });
 

@@ -2,7 +2,8 @@
  * The keepsake-report/1 document (DESIGN.md §4): the contract the CLI writes and tests read.
  * Pure: built from stored records. Parts a stage has not produced yet are absent, never faked.
  */
-import type { AnalysisRecord, EventKind, EventRecord, FileOutcome, PersonRecord, PhotoRecord, TfBackend } from '../../db/schema';
+import type { AnalysisRecord, EventKind, EventRecord, FileOutcome, MemoryRecord, PersonRecord, PhotoRecord, TfBackend } from '../../db/schema';
+import type { Language, MemoryKind } from '../memories/types';
 import type { SimilarGroup } from '../analyse/similar';
 import type { Box, PhotoKind, QualityParts, Theme } from '../analyse/types';
 import type { ImageFormat, RejectCode, TakenAtSource } from '../contracts';
@@ -62,6 +63,23 @@ export interface ReportEvent {
   days: Array<{ date: string; photoIds: string[] }>;
 }
 
+export interface ReportMemory {
+  id: string;
+  kind: MemoryKind;
+  title: string;
+  subtitle: string;
+  score: number;
+  why: string;
+  coverPhotoId: string;
+  photoIds: string[];
+}
+
+export interface MemoriesInput {
+  memories: MemoryRecord[];
+  language: Language;
+  rankMs: number;
+}
+
 export interface ClusterInput {
   people: PersonRecord[];
   /** Face id (`${photoId}#${index}`) → person. */
@@ -85,11 +103,14 @@ export interface Report {
   photos: ReportPhoto[];
   people?: ReportPerson[];
   events?: ReportEvent[];
-  timings: { importMs: number; analyseMs?: number; clusterMs?: number };
+  memories?: ReportMemory[];
+  /** The language titles and reasons are written in. */
+  language?: Language;
+  timings: { importMs: number; analyseMs?: number; clusterMs?: number; rankMs?: number };
 }
 
 /** `root` is the picked folder's own name: report paths are relative to the folder itself. */
-export function buildReport(input: { version: string; root: string; outcomes: FileOutcome[]; photos: PhotoRecord[]; importMs: number; analysis?: AnalysisInput; cluster?: ClusterInput }): Report {
+export function buildReport(input: { version: string; root: string; outcomes: FileOutcome[]; photos: PhotoRecord[]; importMs: number; analysis?: AnalysisInput; cluster?: ClusterInput; memories?: MemoriesInput }): Report {
   const relative = (path: string): string => (path.startsWith(`${input.root}/`) ? path.slice(input.root.length + 1) : path);
   const files = input.outcomes
     .map((o): ReportFile => ({
@@ -127,10 +148,12 @@ export function buildReport(input: { version: string; root: string; outcomes: Fi
     files,
     photos,
     ...(input.cluster ? { people: reportPeople(input.cluster.people), events: input.cluster.events.map(reportEvent) } : {}),
+    ...(input.memories ? { memories: [...input.memories.memories].sort((a, b) => a.rank - b.rank).map(reportMemory), language: input.memories.language } : {}),
     timings: {
       importMs: Math.round(input.importMs),
       ...(analysis ? { analyseMs: Math.round(analysis.analyseMs) } : {}),
       ...(input.cluster ? { clusterMs: Math.round(input.cluster.clusterMs) } : {}),
+      ...(input.memories ? { rankMs: Math.round(input.memories.rankMs) } : {}),
     },
   };
 }
@@ -141,6 +164,19 @@ function reportPeople(people: PersonRecord[]): ReportPerson[] {
     .filter((person) => !person.mergedInto)
     .map((person) => ({ id: person.id, name: person.name, hidden: person.hidden, photoIds: person.photoIds, faceCount: person.faceCount }))
     .sort((a, b) => b.photoIds.length - a.photoIds.length || a.id.localeCompare(b.id, undefined, { numeric: true }));
+}
+
+function reportMemory(memory: MemoryRecord): ReportMemory {
+  return {
+    id: memory.id,
+    kind: memory.kind,
+    title: memory.title,
+    subtitle: memory.subtitle,
+    score: round(memory.score),
+    why: memory.why,
+    coverPhotoId: memory.coverPhotoId,
+    photoIds: memory.photoIds,
+  };
 }
 
 function reportEvent(event: EventRecord): ReportEvent {

@@ -1,0 +1,46 @@
+/**
+ * The UI's words in English: the source catalogue every other language mirrors (same keys, same
+ * parameters). A message is a string, or a function of its parameters where numbers need plurals.
+ */
+export const en = {
+  'nav.library': 'Library',
+  'nav.people': 'People',
+  'nav.events': 'Events',
+  'nav.memories': 'Memories',
+  'memories.title': 'Memories',
+  'memories.updating': 'Updating your memories…',
+  'memories.empty': 'Memories appear here once Keepsake has looked at your photos: trips, events, the people you photograph most and more.',
+  'memories.language': 'Language',
+  'memories.photos': (p: { count: number }) => `${p.count.toLocaleString('en')} ${p.count === 1 ? 'photo' : 'photos'}`,
+  'memories.open': (p: { title: string }) => `Open “${p.title}”`,
+  'memories.favourite': 'Favourite',
+  'memories.unfavourite': 'Remove from favourites',
+  'memories.more': 'More like this',
+  'memories.less': 'Less like this',
+  'memories.dismiss': 'Don’t show again',
+  'memories.back': '← All memories',
+  'memories.editTitle': 'Title',
+  'memories.saveTitle': 'Save title',
+  'memories.resetTitle': 'Use the suggested title',
+  'memories.selection': 'In this memory',
+  'memories.removePhoto': 'Remove from this memory',
+  'memories.addPhotos': 'Add photos',
+  'memories.addPhoto': 'Add to this memory',
+  'memories.noMoreToAdd': 'Every photo of this memory is in it.',
+  'memories.cover': 'Cover',
+  'memories.settings': 'Settings',
+  'memories.hiddenDates': 'Dates hidden from memories',
+  'memories.hiddenDatesHelp': 'Photos taken on these dates never appear in memories. They stay in your library.',
+  'memories.hideFrom': 'From',
+  'memories.hideTo': 'To',
+  'memories.hideDates': 'Hide these dates',
+  'memories.unhideDates': 'Show again',
+  'memories.noHiddenDates': 'No dates are hidden.',
+  'memories.reset': 'Forget what Keepsake learned',
+  'memories.resetHelp': 'Ranking starts again from its defaults. Your favourites, titles and photo choices stay.',
+  'memories.resetDone': 'Keepsake forgot what it had learned about your taste.',
+  'photo.favourite': 'Favourite',
+  'photo.unfavourite': 'Remove from favourites',
+} as const;
+
+export type MessageKey = keyof typeof en;

@@ -1,0 +1,66 @@
+/**
+ * Memories, start to finish: candidates from the library, the person's signals replayed into a
+ * taste, ranking, photo selection, and titles and reasons in the person's language. Pure: the
+ * cluster worker runs it over stored records, the ranking evaluation over a report.
+ */
+import type { SignalRecord } from '../../db/schema';
+import { memoryCandidates } from './candidates';
+import type { MemoryLibrary } from './library';
+import { libraryStats, rankMemories, replaySignals } from './rank';
+import { titleMemory, whySentence } from '../story';
+import type { Language, MemoryFacts, MemoryKind, WhyReason } from './types';
+
+export interface Memory {
+  id: string;
+  kind: MemoryKind;
+  title: string;
+  subtitle: string;
+  /** The person wrote this title themselves. */
+  titleEdited: boolean;
+  why: string;
+  reasons: WhyReason[];
+  /** 0..1, and the place in the ranking (0 = first). */
+  score: number;
+  rank: number;
+  coverPhotoId: string;
+  /** The selection, oldest first. */
+  photoIds: string[];
+  /** Every usable photo the memory could draw from (for "add photos"). */
+  poolPhotoIds: string[];
+  facts: MemoryFacts;
+  /** The person favourited the memory itself. */
+  saved: boolean;
+}
+
+export function generateMemories(library: MemoryLibrary, signals: readonly SignalRecord[], lang: Language): Memory[] {
+  const candidates = memoryCandidates(library);
+  const stats = libraryStats(library, candidates);
+  const profile = replaySignals(signals, candidates, stats);
+  return rankMemories(candidates, profile, stats, { explore: true }).map(({ candidate, selection, score, why }, rank) => {
+    const edited = profile.edits.get(candidate.id)?.title;
+    const generated = titleMemory(candidate.facts, lang, variantOf(candidate.id));
+    return {
+      id: candidate.id,
+      kind: candidate.kind,
+      title: edited ?? generated.title,
+      subtitle: generated.subtitle,
+      titleEdited: edited !== undefined,
+      why: whySentence(why, lang),
+      reasons: why,
+      score,
+      rank,
+      coverPhotoId: selection.cover,
+      photoIds: selection.photoIds,
+      poolPhotoIds: candidate.photos.map((photo) => photo.id),
+      facts: candidate.facts,
+      saved: profile.saved.has(candidate.id),
+    };
+  });
+}
+
+/** A stable small number from a memory id, so each memory keeps its title wording from run to run. */
+function variantOf(id: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 16777619);
+  return (hash >>> 0) % 997;
+}
