@@ -10,7 +10,8 @@ import { selectPhotos, selectionSize } from '../../src/pipeline/memories/select'
 import { generateMemories } from '../../src/pipeline/memories/generate';
 import { parseSignalsFile, resolveSignalPaths, SignalsFileError } from '../../src/pipeline/memories/signals-file';
 import type { MemoryPhoto } from '../../src/pipeline/memories/types';
-import { evaluateRanking, GOAL_MARGIN, type RankingManifest } from '../../src/pipeline/eval/ranking';
+import { evaluateRanking, GOAL_MARGIN, libraryFromReport, type RankingManifest } from '../../src/pipeline/eval/ranking';
+import { LANGUAGES } from '../../src/pipeline/memories/types';
 import { CORPUS } from '../corpus';
 
 const DAY = 86_400_000;
@@ -192,6 +193,37 @@ describe('the signals file', () => {
     expect(() => parseSignalsFile('{"type":"like","target":{}}')).toThrow(/line 1: unknown signal type "like"/);
     expect(() => parseSignalsFile('{"type":"open","target":{"album":"x"}}')).toThrow(/unknown target field "album"/);
     expect(() => parseSignalsFile('{"type":"open","target":{"photoId":3}}')).toThrow(/target ids must be strings/);
+  });
+});
+
+describe('the corpus memories in every language', () => {
+  const report = JSON.parse(readFileSync(resolve(__dirname, '../fixtures/corpus-report.json'), 'utf8'));
+  const library = libraryFromReport(report);
+  const PHOTOS: Record<string, (n: number) => string> = {
+    en: (n) => `${n} ${n === 1 ? 'photo' : 'photos'}`,
+    de: (n) => `${n} ${n === 1 ? 'Foto' : 'Fotos'}`,
+    pl: (n) => `${n} ${n === 1 ? 'zdjęcie' : [2, 3, 4].includes(n % 10) && ![12, 13, 14].includes(n % 100) ? 'zdjęcia' : 'zdjęć'}`,
+    ja: (n) => `${n}枚`,
+  };
+
+  it.each(LANGUAGES)('%s: every memory has a title, a subtitle and a reason, with nothing left unfilled', (lang) => {
+    const memories = generateMemories(library, [], lang);
+    expect(memories.length).toBeGreaterThanOrEqual(10);
+    for (const memory of memories) {
+      for (const text of [memory.title, memory.subtitle, memory.why]) {
+        expect(text.trim(), memory.id).not.toBe('');
+        expect(text, memory.id).not.toMatch(/[{}]|undefined|null|NaN|\s{2}/);
+      }
+      const count = PHOTOS[lang];
+      if (count && !memory.title.includes(String(memory.facts.photoCount))) expect(memory.subtitle, memory.id).toContain(count(memory.facts.photoCount));
+    }
+    // Titles differ between languages (English leaking into another language would not).
+    if (lang !== 'en') {
+      const english = generateMemories(library, [], 'en');
+      const text = (memory: { title: string; subtitle: string; why: string }): string => `${memory.title} · ${memory.subtitle} · ${memory.why}`;
+      const same = memories.filter((memory, i) => text(memory) === text(english[i]!));
+      expect(same.map(text)).toEqual([]);
+    }
   });
 });
 
