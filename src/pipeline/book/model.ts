@@ -1,0 +1,74 @@
+/**
+ * The book model: pages with photo slots and text blocks, in millimetres on the trimmed page
+ * (origin top left; frames of full-bleed photos reach into the bleed, beyond 0 and the page size).
+ * The layout stage writes it, the editor changes it, the PDF export draws it. Pure data.
+ */
+import type { Box } from '../analyse/types';
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface PhotoSlot {
+  photoId: string;
+  /** Where the photo is placed on the page, mm. */
+  frame: Rect;
+  /** The part of the photo shown, as fractions of its displayed width and height. */
+  crop: Rect;
+}
+
+export type TextRole = 'title' | 'subtitle' | 'chapter' | 'caption';
+
+export interface TextBlock {
+  text: string;
+  role: TextRole;
+  frame: Rect;
+  sizePt: number;
+  align: 'left' | 'center';
+}
+
+export type PageKind = 'title' | 'chapter' | 'photos' | 'hero' | 'blank';
+
+export interface BookPage {
+  id: string;
+  kind: PageKind;
+  /** Which template made it ("rows-2+1", "hero", "single"…), for the editor. */
+  layout: string;
+  slots: PhotoSlot[];
+  texts: TextBlock[];
+}
+
+export interface Book {
+  schema: number;
+  id: string;
+  title: string;
+  memoryId: string | null;
+  formatId: string;
+  labId: string;
+  pages: BookPage[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What the layout needs of a photo: its displayed pixel size (of the original), faces and value. */
+export interface BookPhoto {
+  id: string;
+  width: number;
+  height: number;
+  faces: Box[];
+  quality: number;
+  favourite: boolean;
+}
+
+/** Pages are numbered from 1; odd pages are right-hand pages, bound on their left edge. */
+export const bindingSide = (pageNumber: number): 'left' | 'right' => (pageNumber % 2 === 1 ? 'left' : 'right');
+
+/** Effective resolution of a placed photo: source pixels per inch of the printed frame (the smaller axis). */
+export function effectivePpi(photo: Pick<BookPhoto, 'width' | 'height'>, slot: Pick<PhotoSlot, 'frame' | 'crop'>): number {
+  const x = (photo.width * slot.crop.w) / (slot.frame.w / 25.4);
+  const y = (photo.height * slot.crop.h) / (slot.frame.h / 25.4);
+  return Math.min(x, y);
+}

@@ -1,0 +1,188 @@
+/**
+ * The print PDF of a book (DESIGN.md §7), with pdf-lib: single pages with MediaBox = BleedBox =
+ * TrimBox grown by the lab's bleed; photos as JPEGs re-encoded by the caller at their placed size
+ * (so no EXIF or GPS from the originals can reach the file), tagged with the sRGB profile that is
+ * also the PDF/X OutputIntent; XMP with GTS_PDFXVersion PDF/X-4, /Trapped /False, a trailer /ID;
+ * the text font embedded. Runs in a worker or in Node; the caller supplies the pixels.
+ */
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, PDFHexString, PDFName, PDFString, rgb, type PDFFont, type PDFImage, type PDFPage, type PDFRef } from 'pdf-lib';
+import { POINTS_PER_MM, type BookFormat, type Lab } from './formats';
+import type { Book, PhotoSlot, TextBlock } from './model';
+
+export interface PdfAssets {
+  /** An RGB ICC profile (sRGB): the OutputIntent and every image's colour space. */
+  iccProfile: Uint8Array;
+  /** A TrueType font with the glyphs of every text in the book. */
+  font: Uint8Array;
+}
+
+export interface SlotPixels {
+  /** Baseline JPEG without metadata, of the slot's crop at `width` × `height` pixels. */
+  jpeg: Uint8Array;
+  width: number;
+  height: number;
+}
+
+/** Resolution photos are encoded at: enough for print, not more (DESIGN.md §7: ~300–350 ppi). */
+export const TARGET_PPI = 320;
+
+export interface PdfOptions {
+  /** Pixels of one slot: its photo, cropped and scaled to at most the target size. */
+  pixels: (slot: PhotoSlot, target: { width: number; height: number }) => Promise<SlotPixels>;
+  signal?: AbortSignal;
+  /** Called after each page is drawn (1-based page number, total). */
+  progress?: (page: number, pages: number) => void;
+  /** Fixed for reproducible files (tests); defaults to now. */
+  now?: Date;
+}
+
+export class BookExportError extends Error {}
+
+export async function writeBookPdf(book: Book, format: BookFormat, lab: Lab, assets: PdfAssets, options: PdfOptions): Promise<Uint8Array> {
+  checkGlyphs(book, assets.font);
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.registerFontkit(fontkit);
+  const font = await doc.embedFont(assets.font, { subset: true });
+  const icc = doc.context.register(doc.context.flateStream(assets.iccProfile, { N: 3, Alternate: 'DeviceRGB' }));
+  const images: PDFImage[] = [];
+  for (const [index, page] of book.pages.entries()) {
+    if (options.signal?.aborted) throw new DOMException('The export was cancelled.', 'AbortError');
+    const pdfPage = addPrintPage(doc, format, lab);
+    for (const slot of page.slots) images.push(await drawSlot(doc, pdfPage, slot, format, lab, options));
+    for (const text of page.texts) drawText(pdfPage, text, font, format, lab);
+    options.progress?.(index + 1, book.pages.length);
+  }
+  await doc.flush();
+  tagImages(doc, images, icc);
+  markPdfX(doc, book, icc, options.now ?? new Date());
+  return doc.save();
+}
+
+/** Every character of the book's text must be in the font: a missing glyph prints as nothing. */
+function checkGlyphs(book: Book, fontBytes: Uint8Array): void {
+  const font = fontkit.create(fontBytes as unknown as Buffer);
+  const missing = new Set<string>();
+  for (const page of book.pages) for (const text of page.texts) for (const char of text.text) if (char.trim() && !font.hasGlyphForCodePoint(char.codePointAt(0)!)) missing.add(char);
+  if (missing.size) throw new BookExportError(`The book's font cannot print ${[...missing].slice(0, 8).join(' ')}${missing.size > 8 ? ' …' : ''}. Edit those titles, or choose a language written in Latin, Greek or Cyrillic letters for this book.`);
+}
+
+function addPrintPage(doc: PDFDocument, format: BookFormat, lab: Lab): PDFPage {
+  const k = POINTS_PER_MM;
+  const width = (format.widthMm + 2 * lab.bleedMm) * k;
+  const height = (format.heightMm + 2 * lab.bleedMm) * k;
+  const page = doc.addPage([width, height]);
+  page.setMediaBox(0, 0, width, height);
+  page.setBleedBox(0, 0, width, height);
+  page.setTrimBox(lab.bleedMm * k, lab.bleedMm * k, format.widthMm * k, format.heightMm * k);
+  return page;
+}
+
+/** Model millimetres (top-left origin on the trim) to PDF points (bottom-left origin on the MediaBox). */
+function toPoints(frame: { x: number; y: number; w: number; h: number }, format: BookFormat, lab: Lab) {
+  const k = POINTS_PER_MM;
+  return { x: (lab.bleedMm + frame.x) * k, y: (lab.bleedMm + format.heightMm - frame.y - frame.h) * k, width: frame.w * k, height: frame.h * k };
+}
+
+async function drawSlot(doc: PDFDocument, page: PDFPage, slot: PhotoSlot, format: BookFormat, lab: Lab, options: PdfOptions): Promise<PDFImage> {
+  const target = { width: Math.round((slot.frame.w / 25.4) * TARGET_PPI), height: Math.round((slot.frame.h / 25.4) * TARGET_PPI) };
+  const pixels = await options.pixels(slot, target);
+  const image = await doc.embedJpg(pixels.jpeg);
+  page.drawImage(image, toPoints(slot.frame, format, lab));
+  return image;
+}
+
+/** One line, centred or left-aligned, shrunk (to 60 % at most) to fit its frame. */
+function drawText(page: PDFPage, block: TextBlock, font: PDFFont, format: BookFormat, lab: Lab): void {
+  if (!block.text.trim()) return;
+  const box = toPoints(block.frame, format, lab);
+  let size = block.sizePt;
+  while (size > block.sizePt * 0.6 && font.widthOfTextAtSize(block.text, size) > box.width) size -= 0.5;
+  const width = font.widthOfTextAtSize(block.text, size);
+  const x = block.align === 'center' ? box.x + (box.width - width) / 2 : box.x;
+  page.drawText(block.text, { x, y: box.y + box.height - size, size, font, color: rgb(0.12, 0.12, 0.14) });
+}
+
+/** Photos are sRGB: say so with the profile, not DeviceRGB. */
+function tagImages(doc: PDFDocument, images: readonly PDFImage[], icc: PDFRef): void {
+  const space = doc.context.obj([PDFName.of('ICCBased'), icc]);
+  for (const image of images) {
+    const stream = doc.context.lookup(image.ref);
+    const dict = stream && 'dict' in stream ? (stream as unknown as { dict: { set(key: PDFName, value: unknown): void } }).dict : null;
+    if (!dict) throw new BookExportError('an embedded photo could not be tagged with its colour profile');
+    dict.set(PDFName.of('ColorSpace'), space);
+  }
+}
+
+/** PDF/X-4 markers: OutputIntent, XMP metadata, Info /Trapped and /GTS_PDFXVersion, trailer /ID. */
+function markPdfX(doc: PDFDocument, book: Book, icc: PDFRef, now: Date): void {
+  const context = doc.context;
+  const intent = context.obj({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFX',
+    OutputConditionIdentifier: PDFString.of('sRGB IEC61966-2.1'),
+    RegistryName: PDFString.of('http://www.color.org'),
+    Info: PDFString.of('sRGB IEC61966-2.1'),
+    DestOutputProfile: icc,
+  });
+  doc.catalog.set(PDFName.of('OutputIntents'), context.obj([intent]));
+  const id = documentId(book, now);
+  const xmp = new TextEncoder().encode(xmpPacket(book.title, now, id));
+  const metadata = context.register(context.stream(xmp, { Type: 'Metadata', Subtype: 'XML', Length: xmp.length }));
+  doc.catalog.set(PDFName.of('Metadata'), metadata);
+  doc.setTitle(book.title);
+  doc.setCreator('Keepsake');
+  doc.setProducer('Keepsake (pdf-lib)');
+  doc.setCreationDate(now);
+  doc.setModificationDate(now);
+  const info = (doc as unknown as { getInfoDict(): { set(key: PDFName, value: unknown): void } }).getInfoDict();
+  info.set(PDFName.of('Trapped'), PDFName.of('False'));
+  info.set(PDFName.of('GTS_PDFXVersion'), PDFString.of('PDF/X-4'));
+  const hex = PDFHexString.of(id.replace(/-/g, ''));
+  context.trailerInfo.ID = context.obj([hex, hex]);
+}
+
+/** A stable 128-bit id from the book and the moment (hex). */
+function documentId(book: Book, now: Date): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  const text = `${book.id}|${book.updatedAt}|${now.toISOString()}|${book.pages.length}`;
+  for (let i = 0; i < text.length; i++) {
+    a = Math.imul(a ^ text.charCodeAt(i), 16777619);
+    b = Math.imul(b ^ text.charCodeAt(i), 2246822519);
+  }
+  const part = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
+  return `${part(a)}-${part(b)}-${part(a ^ b)}-${part(Math.imul(a, b))}`;
+}
+
+const escapeXml = (text: string): string => text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function xmpPacket(title: string, now: Date, id: string): string {
+  const date = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `<?xpacket begin="\u{FEFF}" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/"
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">
+   <pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">${escapeXml(title)}</rdf:li></rdf:Alt></dc:title>
+   <xmp:CreateDate>${date}</xmp:CreateDate>
+   <xmp:ModifyDate>${date}</xmp:ModifyDate>
+   <xmp:MetadataDate>${date}</xmp:MetadataDate>
+   <xmp:CreatorTool>Keepsake</xmp:CreatorTool>
+   <pdf:Producer>Keepsake (pdf-lib)</pdf:Producer>
+   <pdf:Trapped>False</pdf:Trapped>
+   <xmpMM:DocumentID>uuid:${id}</xmpMM:DocumentID>
+   <xmpMM:InstanceID>uuid:${id}</xmpMM:InstanceID>
+   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
+   <xmpMM:VersionID>1</xmpMM:VersionID>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>`;
+}
