@@ -11,17 +11,20 @@ import { ensureBuilt, serveDist } from './serve';
 import { runImport } from './drive';
 import { LANGUAGES, type Language } from '../src/pipeline/memories/types';
 import { parseSignalsFile, SignalsFileError, type FileSignal } from '../src/pipeline/memories/signals-file';
+import { DEFAULT_FORMAT, DEFAULT_LAB, FORMATS, LABS, formatById, labById } from '../src/pipeline/book/formats';
 
-const USAGE = `usage: npm run book -- <folder> [--report report.json] [--lang en] [--signals signals.jsonl]
+const USAGE = `usage: npm run book -- <folder> [--out book.pdf] [--memory <id>] [--format <id>] [--lab <id>]
+                    [--report report.json] [--lang en] [--signals signals.jsonl]
 
   <folder>            a folder of photos (searched recursively)
+  --out <file>        make a photobook and write its print-ready PDF there
+  --memory <id>       the memory to make the book of (default: the best-ranked one with enough photos)
+  --format <id>       ${FORMATS.map((format) => format.id).join(', ')} (default ${DEFAULT_FORMAT})
+  --lab <id>          ${LABS.map((lab) => lab.id).join(', ')} (default ${DEFAULT_LAB})
   --report <file>     write the keepsake-report/1 JSON there
   --lang <code>       titles and reasons in this language: ${LANGUAGES.join(', ')} (default: en)
   --signals <file>    replay these signals (JSON lines, as in the app's log) before ranking memories
   --help              show this help`;
-
-/** Options of a later stage (PDF export): named so a caller learns they are not built yet. */
-const NOT_YET = new Set(['--out', '--format', '--lab', '--memory']);
 
 class UsageError extends Error {}
 
@@ -30,6 +33,10 @@ interface Args {
   report: string | null;
   language: Language;
   signals: FileSignal[];
+  out: string | null;
+  memoryId: string | null;
+  formatId: string;
+  labId: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -38,6 +45,10 @@ function parseArgs(argv: string[]): Args {
   let report: string | null = null;
   let language: Language = 'en';
   let signals: FileSignal[] = [];
+  let out: string | null = null;
+  let memoryId: string | null = null;
+  let formatId = DEFAULT_FORMAT;
+  let labId = DEFAULT_LAB;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') {
@@ -62,8 +73,18 @@ function parseArgs(argv: string[]): Args {
         if (error instanceof SignalsFileError) throw new UsageError(`${value}: ${error.message}`);
         throw error;
       }
-    } else if (NOT_YET.has(arg)) {
-      throw new UsageError(`${arg} belongs to a stage Keepsake does not have yet (the PDF export)`);
+    } else if (arg === '--out' || arg === '--memory' || arg === '--format' || arg === '--lab') {
+      const value = argv[++i];
+      if (!value || value.startsWith('--')) throw new UsageError(`${arg} needs a value`);
+      if (arg === '--out') out = resolve(cwd, value);
+      else if (arg === '--memory') memoryId = value;
+      else if (arg === '--format') {
+        if (!formatById(value)) throw new UsageError(`unknown format ${value} (known: ${FORMATS.map((format) => format.id).join(', ')})`);
+        formatId = value;
+      } else {
+        if (!labById(value)) throw new UsageError(`unknown lab ${value} (known: ${LABS.map((lab) => lab.id).join(', ')})`);
+        labId = value;
+      }
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option ${arg}`);
     } else if (folder === null) {
@@ -74,7 +95,8 @@ function parseArgs(argv: string[]): Args {
   }
   if (!folder) throw new UsageError('which folder? give the folder of photos as the first argument');
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`${folder} is not a folder`);
-  return { folder, report, language, signals };
+  if (!labById(labId)!.formats.includes(formatId)) throw new UsageError(`${labById(labId)!.name} does not print ${formatById(formatId)!.name} (it prints ${labById(labId)!.formats.join(', ')})`);
+  return { folder, report, language, signals, out, memoryId, formatId, labId };
 }
 
 async function main(): Promise<number> {
@@ -91,7 +113,11 @@ async function main(): Promise<number> {
   const { url, server } = await serveDist();
   const browser = await launchBrowser();
   try {
-    const report = await runImport(browser.context, url, args.folder, log, { language: args.language, signals: args.signals });
+    const report = await runImport(browser.context, url, args.folder, log, {
+      language: args.language,
+      signals: args.signals,
+      ...(args.out ? { book: { out: args.out, memoryId: args.memoryId, formatId: args.formatId, labId: args.labId } } : {}),
+    });
     const counts = { imported: 0, duplicate: 0, rejected: 0 };
     for (const file of report.files) counts[file.status] += 1;
     log(`done: ${counts.imported} imported, ${counts.duplicate} duplicates, ${counts.rejected} rejected in ${(report.timings.importMs / 1000).toFixed(1)} s`);

@@ -63,6 +63,8 @@ export interface RunOptions {
   language?: Language;
   /** Signals to replay after clustering, before the report. */
   signals?: FileSignal[];
+  /** Make a book and write its PDF there. */
+  book?: { out: string; memoryId: string | null; formatId: string; labId: string };
 }
 
 export async function runImport(context: BrowserContext, url: string, folder: string, log: (line: string) => void, options: RunOptions = {}): Promise<Report> {
@@ -86,5 +88,25 @@ export async function runImport(context: BrowserContext, url: string, folder: st
     await page.evaluate((list) => window.__keepsake!.replaySignals(list), signals);
     await page.evaluate(() => window.__keepsake!.clusterSettled());
   }
-  return page.evaluate((r) => window.__keepsake!.report(r), root);
+  const report = await page.evaluate((r) => window.__keepsake!.report(r), root);
+  if (options.book) {
+    const { book, exportMs } = await exportBook(page, options.book, log);
+    report.book = book;
+    report.timings.exportMs = exportMs;
+  }
+  return report;
+}
+
+/** Lay out the book and export it through the app, saving the PDF the page hands over as a download. */
+async function exportBook(page: Page, book: NonNullable<RunOptions['book']>, log: (line: string) => void): Promise<{ book: NonNullable<Report['book']>; exportMs: number }> {
+  const made = await page.evaluate(({ memoryId, formatId, labId }) => window.__keepsake!.makeBook(memoryId, formatId, labId), book);
+  if ('error' in made) throw new Error(`no book: ${made.error}`);
+  log(`book of ${made.memoryId}: ${made.pages} pages`);
+  for (const note of made.notes) log(`note: ${note}`);
+  const download = page.waitForEvent('download', { timeout: 0 });
+  const exported = await page.evaluate((id) => window.__keepsake!.exportBook(id), made.bookId);
+  if (!exported.ok) throw new Error(exported.error);
+  await (await download).saveAs(book.out);
+  log(`PDF written to ${book.out} in ${(exported.ms / 1000).toFixed(1)} s`);
+  return { book: { pdf: basename(book.out), pages: made.pages, format: book.formatId, lab: book.labId, memoryId: made.memoryId }, exportMs: exported.ms };
 }

@@ -48,6 +48,10 @@ export interface KeepsakeAutomation {
   setLanguage(language: Language): Promise<void>;
   /** Append signals to the log in order (the CLI's --signals) and re-rank memories. */
   replaySignals(signals: SignalRecord[]): Promise<void>;
+  /** Lay out a book from a memory (null: the best-ranked memory with enough photos). */
+  makeBook(memoryId: string | null, formatId: string, labId: string): Promise<{ bookId: string; memoryId: string; pages: number; notes: string[] } | { error: string }>;
+  /** Export a stored book as the app does and hand the PDF to the browser as a download. */
+  exportBook(bookId: string): Promise<{ ok: true; ms: number } | { ok: false; error: string }>;
   /** Start analysing whatever is not analysed yet (for pages opened with ?analyse=0). */
   startAnalysis(): Promise<void>;
   /** Milliseconds per stage of each stored analysis, as its last run measured them. */
@@ -139,6 +143,22 @@ export function installAutomation(library: Library): void {
     clusterSettled: () => library.clusterSettled(),
     setLanguage: (language) => library.setLanguage(language),
     replaySignals: (signals) => library.replaySignals(signals),
+    makeBook: async (memoryId, formatId, labId) => {
+      const memory = memoryId ? library.memories.find((m) => m.id === memoryId) : bookWorthyMemory(library.memories);
+      if (!memory) return { error: memoryId ? `there is no memory ${memoryId}` : 'there is no memory to make a book of' };
+      const made = await library.makeBook(memory.id, formatId, labId);
+      if (!made) return { error: library.error ?? 'the book could not be made' };
+      return { bookId: made.book.id, memoryId: memory.id, pages: made.book.pages.length, notes: made.notes };
+    },
+    exportBook: async (bookId) => {
+      const started = performance.now();
+      const pdf = await library.exportBook(bookId);
+      if (!pdf) return { ok: false, error: library.exporting?.error ?? 'the export failed' };
+      const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(pdf), download: 'book.pdf' });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      return { ok: true, ms: Math.round(performance.now() - started) };
+    },
     stageTimings: async () => (await library.db.getAll('analyses')).map((record) => record.timings),
     ageStage: async (stage) => {
       const tx = library.db.transaction('analyses', 'readwrite');
@@ -151,4 +171,12 @@ export function installAutomation(library: Library): void {
     },
     unanalysed: async () => (await pendingAnalysis(library.db, await library.db.getAllKeys('photos'))).length,
   };
+}
+
+/** Enough photos for a book worth printing. */
+const BOOK_MIN_PHOTOS = 8;
+
+/** The best-ranked memory with enough photos for a book, else the biggest one. */
+function bookWorthyMemory<T extends { photoIds: string[] }>(memories: readonly T[]): T | undefined {
+  return memories.find((memory) => memory.photoIds.length >= BOOK_MIN_PHOTOS) ?? [...memories].sort((a, b) => b.photoIds.length - a.photoIds.length)[0];
 }

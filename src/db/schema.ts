@@ -2,10 +2,11 @@ import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { GpsPosition, ImageFormat, RejectCode, TakenAtSource } from '../pipeline/contracts';
 import type { Box, DetectedFace, KindEvidence, Label, Point, QualityParts, Theme } from '../pipeline/analyse/types';
 import type { Memory } from '../pipeline/memories/generate';
+import type { Book } from '../pipeline/book/model';
 
 /** Bump when a store or index changes; add a step to the ladder in `upgrade`, never drop user data. */
 export const DB_NAME = 'keepsake';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 /** Version of the record shapes written by this build (records carry it as `schema`). */
 export const RECORD_SCHEMA = 1;
 
@@ -216,6 +217,9 @@ export interface MemoryRecord extends Memory {
   schema: number;
 }
 
+/** A photobook the person made (user data: autosaved, never recomputed). */
+export type BookRecord = Book;
+
 export interface MetaRecord {
   key: string;
   value: unknown;
@@ -233,6 +237,7 @@ export interface KeepsakeDB extends DBSchema {
   events: { key: string; value: EventRecord };
   signals: { key: number; value: SignalRecord; indexes: { byType: string } };
   memories: { key: string; value: MemoryRecord; indexes: { byRank: number } };
+  books: { key: string; value: BookRecord; indexes: { byUpdated: number } };
 }
 
 export type KeepsakeDatabase = IDBPDatabase<KeepsakeDB>;
@@ -277,6 +282,10 @@ export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void): Promise
       if (oldVersion < 4) {
         // Memories: a new store of derived records; nothing existing changes.
         db.createObjectStore('memories', { keyPath: 'id' }).createIndex('byRank', 'rank');
+      }
+      if (oldVersion < 5) {
+        // Books: a new store; nothing existing changes.
+        db.createObjectStore('books', { keyPath: 'id' }).createIndex('byUpdated', 'updatedAt');
       }
     },
   });

@@ -18,11 +18,7 @@ const JPEG_QUALITY = 0.85;
 
 export async function makeThumbnails(file: Blob, bytes: Uint8Array, sniffed: SniffedImage, display: Size): Promise<Thumbnails> {
   const previewSize = fitLongEdge(display, PREVIEW_LONG_EDGE);
-  const preview = sniffed.format === 'heic' || sniffed.format === 'heif'
-    ? await decodeHeif(bytes, previewSize)
-    : sniffed.format === 'jpeg' || sniffed.format === 'mpo'
-      ? await decodeJpegScaled(file, bytes, sniffed, previewSize)
-      : await decodeWithBrowser(file, previewSize);
+  const preview = await decodeToSize(file, bytes, sniffed, previewSize);
   try {
     const smallSize = fitShortEdge(previewSize, SMALL_SHORT_EDGE, SMALL_LONG_EDGE_CAP);
     const small = await createImageBitmap(preview, { resizeWidth: smallSize.width, resizeHeight: smallSize.height, resizeQuality: 'high' });
@@ -32,6 +28,13 @@ export async function makeThumbnails(file: Blob, bytes: Uint8Array, sniffed: Sni
   }
 }
 
+/** The whole picture, upright (EXIF / HEIF rotation applied), decoded at `size`: the fastest way each format allows. */
+export function decodeToSize(file: Blob, bytes: Uint8Array, sniffed: Pick<SniffedImage, 'format' | 'storedWidth' | 'storedHeight'>, size: Size): Promise<ImageBitmap> {
+  if (sniffed.format === 'heic' || sniffed.format === 'heif') return decodeHeif(bytes, size);
+  if (sniffed.format === 'jpeg' || sniffed.format === 'mpo') return decodeJpegScaled(file, bytes, sniffed, size);
+  return decodeWithBrowser(file, size);
+}
+
 /**
  * JPEG can be decoded at 1/8…8/8 scale inside the DCT (libjpeg-turbo), several times faster than
  * a full decode. WebCodecs' ImageDecoder picks the largest such scale not above the size it is
@@ -39,7 +42,7 @@ export async function makeThumbnails(file: Blob, bytes: Uint8Array, sniffed: Sni
  * resample that (small) frame to the exact size. The frame carries the EXIF rotation, which
  * createImageBitmap applies. Browsers without ImageDecoder take the plain path.
  */
-async function decodeJpegScaled(file: Blob, bytes: Uint8Array, sniffed: SniffedImage, target: Size): Promise<ImageBitmap> {
+async function decodeJpegScaled(file: Blob, bytes: Uint8Array, sniffed: Pick<SniffedImage, 'storedWidth' | 'storedHeight'>, target: Size): Promise<ImageBitmap> {
   const scale = dctScale(Math.max(sniffed.storedWidth, sniffed.storedHeight), Math.max(target.width, target.height));
   // At full scale there is nothing to gain, and Chromium then ignores the frame's EXIF rotation.
   if (scale === 8 || typeof ImageDecoder === 'undefined') return decodeWithBrowser(file, target);

@@ -21,7 +21,8 @@ describe('npm run book', () => {
     const franck = ['IMG_1144.jpg', 'IMG_1074.JPG', 'IMG_1099.jpg', 'IMG_1257.JPG', 'IMG_1268.jpg'];
     const signals = join(dir, 'signals.jsonl');
     writeFileSync(signals, franck.map((path) => JSON.stringify({ type: 'favourite', target: { path } })).join('\n'));
-    const run = book(join(CORPUS, 'photos'), '--report', out, '--lang', 'de', '--signals', signals);
+    const pdf = join(dir, 'book.pdf');
+    const run = book(join(CORPUS, 'photos'), '--report', out, '--lang', 'de', '--signals', signals, '--out', pdf, '--lab', 'bleed-4mm', '--format', 'square-30');
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/done: 90 imported/);
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
@@ -46,6 +47,14 @@ describe('npm run book', () => {
     const franckIds = new Set(franck.map((path) => report.files.find((f) => f.path === path)!.photoId));
     const theirs = memories.find((m) => m.kind === 'person' && m.photoIds.some((id) => franckIds.has(id)))!;
     expect(memories.indexOf(theirs)).toBe(0);
+
+    // The book: the best-ranked memory with enough photos, as a print-ready PDF the preflight passes.
+    expect(report.book).toMatchObject({ pdf: 'book.pdf', format: 'square-30', lab: 'bleed-4mm' });
+    expect(memories.some((m) => m.id === report.book!.memoryId)).toBe(true);
+    const check = spawnSync(join(CORPUS, '../tools/check-print-pdf.sh'), [pdf, '--min-ppi', '300', '--bleed-mm', '4', '--trim-mm', '300x300', '--page-multiple', '2', '--json'], { encoding: 'utf8' });
+    expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
+    expect(JSON.parse(check.stdout.split('\n').find((line) => line.startsWith('{'))!).pages).toBe(report.book!.pages);
+    expect(report.timings.exportMs).toBeGreaterThan(0);
   });
 
   it('exits 2 with a usage message on bad arguments', () => {
@@ -64,5 +73,11 @@ describe('npm run book', () => {
     const signals = book(join(CORPUS, 'photos'), '--signals', badSignals);
     expect(signals.status).toBe(2);
     expect(signals.stderr).toMatch(/line 2: unknown signal type "like"/);
+    const badFormat = book(join(CORPUS, 'photos'), '--out', 'x.pdf', '--format', 'a3');
+    expect(badFormat.status).toBe(2);
+    expect(badFormat.stderr).toMatch(/unknown format a3/);
+    const badPair = book(join(CORPUS, 'photos'), '--out', 'x.pdf', '--format', 'square-30', '--lab', 'us-lab');
+    expect(badPair.status).toBe(2);
+    expect(badPair.stderr).toMatch(/does not print 30 × 30 cm square/);
   });
 });

@@ -10,7 +10,8 @@ describe('the keepsake database', () => {
   it('creates every store and index of the current version', async () => {
     const db = await openKeepsakeDB('t-stores');
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['analyses', 'events', 'faces', 'jobs', 'memories', 'meta', 'people', 'photos', 'queue', 'signals', 'thumbs']);
+    expect([...db.objectStoreNames].sort()).toEqual(['analyses', 'books', 'events', 'faces', 'jobs', 'memories', 'meta', 'people', 'photos', 'queue', 'signals', 'thumbs']);
+    expect([...db.transaction('books').store.indexNames]).toEqual(['byUpdated']);
     expect([...db.transaction('memories').store.indexNames]).toEqual(['byRank']);
     expect([...db.transaction('analyses').store.indexNames]).toEqual(['byVersion']);
     expect([...db.transaction('faces').store.indexNames].sort()).toEqual(['byPerson', 'byPhoto']);
@@ -100,6 +101,27 @@ describe('the keepsake database', () => {
     expect(await db.get('events', 'e1')).toEqual({ id: 'e1', kind: 'trip' });
     expect(await db.get('signals', key as number)).toEqual(signal);
     expect(await db.count('memories')).toBe(0);
+    expect(await db.count('books')).toBe(0);
+    db.close();
+  });
+
+  it('upgrades a version-4 database keeping every memory and signal', async () => {
+    const v4 = await openDB('t-upgrade-4', 4, {
+      upgrade(db) {
+        db.createObjectStore('meta', { keyPath: 'key' });
+        db.createObjectStore('signals', { autoIncrement: true }).createIndex('byType', 'type');
+        db.createObjectStore('memories', { keyPath: 'id' }).createIndex('byRank', 'rank');
+      },
+    });
+    const memory = { id: 'trip:e1', rank: 0, title: 'Lisbon' };
+    await v4.put('memories', memory);
+    await v4.put('meta', { key: 'memory-settings', value: { language: 'pl', hiddenRanges: [] } });
+    v4.close();
+    const db = await openKeepsakeDB('t-upgrade-4');
+    expect(db.version).toBe(DB_VERSION);
+    expect(await db.get('memories', 'trip:e1')).toEqual(memory);
+    expect(await db.get('meta', 'memory-settings')).toEqual({ key: 'memory-settings', value: { language: 'pl', hiddenRanges: [] } });
+    expect(await db.count('books')).toBe(0);
     db.close();
   });
 

@@ -72,3 +72,26 @@ export function effectivePpi(photo: Pick<BookPhoto, 'width' | 'height'>, slot: P
   const y = (photo.height * slot.crop.h) / (slot.frame.h / 25.4);
   return Math.min(x, y);
 }
+
+export interface ResolutionIssue {
+  /** 1-based page number. */
+  page: number;
+  photoId: string;
+  ppi: number;
+  /** 'warn' under 300 ppi (it may print soft), 'block' under 150 (export refuses). */
+  level: 'warn' | 'block';
+}
+
+/** Placed photos printing under 300 ppi, page by page. */
+export function resolutionIssues(book: Pick<Book, 'pages'>, photos: ReadonlyMap<string, Pick<BookPhoto, 'width' | 'height'>>, warnBelow = 300, blockBelow = 150): ResolutionIssue[] {
+  return book.pages.flatMap((page, index) =>
+    page.slots.flatMap((slot) => {
+      const photo = photos.get(slot.photoId);
+      if (!photo) return [];
+      const ppi = effectivePpi(photo, slot);
+      // A hair under the threshold is rounding in the layout, not a soft print.
+      if (ppi >= warnBelow - 0.5) return [];
+      return [{ page: index + 1, photoId: slot.photoId, ppi: Math.round(ppi), level: ppi < blockBelow ? 'block' : 'warn' } satisfies ResolutionIssue];
+    }),
+  );
+}

@@ -104,9 +104,11 @@ export interface Report {
   people?: ReportPerson[];
   events?: ReportEvent[];
   memories?: ReportMemory[];
+  /** The exported book (the `book` command's --out). */
+  book?: { pdf: string; pages: number; format: string; lab: string; memoryId: string };
   /** The language titles and reasons are written in. */
   language?: Language;
-  timings: { importMs: number; analyseMs?: number; clusterMs?: number; rankMs?: number };
+  timings: { importMs: number; analyseMs?: number; clusterMs?: number; rankMs?: number; exportMs?: number };
 }
 
 /** `root` is the picked folder's own name: report paths are relative to the folder itself. */

@@ -1,0 +1,66 @@
+/**
+ * Books in IndexedDB: made from a memory through the pure layout (src/pipeline/book), then the
+ * person's to keep; every change is saved at once (autosave).
+ */
+import type { BookRecord, KeepsakeDatabase, MemoryRecord } from './schema';
+import { bookFromMemory, type BookSourcePhoto } from '../pipeline/book/from-memory';
+import { formatById, labById } from '../pipeline/book/formats';
+import { layoutBook } from '../pipeline/book/layout';
+import type { Language } from '../pipeline/memories/types';
+
+export interface MadeBook {
+  book: BookRecord;
+  /** Sentences for the person (blank pages added, too many pages for the lab). */
+  notes: string[];
+}
+
+export async function makeBookFromMemory(db: KeepsakeDatabase, memory: MemoryRecord, formatId: string, labId: string, lang: Language, favourites: ReadonlySet<string>): Promise<MadeBook> {
+  const format = formatById(formatId);
+  const lab = labById(labId);
+  if (!format || !lab) throw new Error(`unknown format or lab: ${formatId}, ${labId}`);
+  if (!lab.formats.includes(format.id)) throw new Error(`${lab.name} does not print ${format.name}`);
+  const photos = await sourcePhotos(db, memory, favourites);
+  const { book, notes } = layoutBook(bookFromMemory(memory, photos, lang, format, lab, Date.now()));
+  await db.put('books', book);
+  return { book, notes };
+}
+
+/** What the layout needs of each photo: display size of the original, faces, quality, time, event and town. */
+async function sourcePhotos(db: KeepsakeDatabase, memory: MemoryRecord, favourites: ReadonlySet<string>): Promise<Map<string, BookSourcePhoto>> {
+  const tx = db.transaction(['photos', 'analyses', 'events'], 'readonly');
+  const [records, analyses, events] = await Promise.all([
+    Promise.all(memory.photoIds.map((id) => tx.objectStore('photos').get(id))),
+    Promise.all(memory.photoIds.map((id) => tx.objectStore('analyses').get(id))),
+    tx.objectStore('events').getAll(),
+  ]);
+  const eventOf = new Map(events.flatMap((event) => event.photoIds.map((id) => [id, event] as const)));
+  const photos = new Map<string, BookSourcePhoto>();
+  records.forEach((photo, i) => {
+    if (!photo) return;
+    const analysis = analyses[i];
+    const event = eventOf.get(photo.id);
+    const dated = photo.takenAtSource === 'exif' || photo.takenAtSource === 'filename';
+    photos.set(photo.id, {
+      id: photo.id,
+      width: photo.width,
+      height: photo.height,
+      faces: analysis?.faces.map((face) => face.box) ?? [],
+      quality: analysis?.quality.score ?? 0.5,
+      favourite: favourites.has(photo.id),
+      localMs: dated ? photo.localSortMs : null,
+      eventId: event?.id ?? null,
+      town: event?.photoPlaces[photo.id]?.split(',')[0]?.trim() ?? null,
+    });
+  });
+  return photos;
+}
+
+export async function saveBook(db: KeepsakeDatabase, book: BookRecord): Promise<BookRecord> {
+  const saved = { ...book, updatedAt: Date.now() };
+  await db.put('books', saved);
+  return saved;
+}
+
+export async function listBooks(db: KeepsakeDatabase): Promise<BookRecord[]> {
+  return (await db.getAllFromIndex('books', 'byUpdated')).reverse();
+}

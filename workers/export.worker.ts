@@ -1,0 +1,49 @@
+/** Export worker: a book's print PDF, page by page (src/pipeline/book/pdf.ts with src/media/print-pixels.ts). */
+import { expose, transfer } from 'comlink';
+import fontUrl from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf?url';
+import { openKeepsakeDB, type KeepsakeDatabase } from '../src/db/schema';
+import { formatById, labById } from '../src/pipeline/book/formats';
+import { resolutionIssues } from '../src/pipeline/book/model';
+import { BookExportError, writeBookPdf } from '../src/pipeline/book/pdf';
+import { slotPixels } from '../src/media/print-pixels';
+
+let db: Promise<KeepsakeDatabase> | null = null;
+const database = (): Promise<KeepsakeDatabase> => (db ??= openKeepsakeDB());
+let running: AbortController | null = null;
+
+/** Served by our own build: the colour profile from public/print, the font from the dejavu-fonts-ttf package. */
+async function asset(url: string): Promise<Uint8Array> {
+  const response = await fetch(new URL(url, self.location.origin));
+  if (!response.ok) throw new BookExportError(`${url} could not be loaded (${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+const api = {
+  /** The PDF of a stored book; `progress(page, pages)` after each page. */
+  async exportBook(bookId: string, progress: (page: number, pages: number) => void): Promise<Uint8Array> {
+    const store = await database();
+    const book = await store.get('books', bookId);
+    if (!book) throw new BookExportError('That book is no longer stored.');
+    const format = formatById(book.formatId);
+    const lab = labById(book.labId);
+    if (!format || !lab) throw new BookExportError(`Unknown format or lab (${book.formatId}, ${book.labId}).`);
+    const ids = [...new Set(book.pages.flatMap((page) => page.slots.map((slot) => slot.photoId)))];
+    const photos = new Map((await Promise.all(ids.map((id) => store.get('photos', id)))).flatMap((photo) => (photo ? [[photo.id, photo] as const] : [])));
+    const blocked = resolutionIssues(book, photos).filter((issue) => issue.level === 'block');
+    if (blocked.length) throw new BookExportError(`Photos on pages ${[...new Set(blocked.map((issue) => issue.page))].join(', ')} would print under 150 ppi. Make them smaller or choose other photos.`);
+    running = new AbortController();
+    try {
+      const [iccProfile, font] = await Promise.all([asset(`${import.meta.env.BASE_URL}print/sRGB.icc`), asset(fontUrl)]);
+      const pdf = await writeBookPdf(book, format, lab, { iccProfile, font }, { pixels: (slot, target) => slotPixels(store, slot, target), signal: running.signal, progress });
+      return transfer(pdf, [pdf.buffer]);
+    } finally {
+      running = null;
+    }
+  },
+  cancel(): void {
+    running?.abort();
+  },
+};
+
+export type ExportWorkerApi = typeof api;
+expose(api);
