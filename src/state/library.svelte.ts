@@ -5,6 +5,9 @@
 import type { AnalysisRecord, EventRecord, FaceRecord, FileOutcome, ImportJob, KeepsakeDatabase, MemoryRecord, PersonRecord, PhotoRecord, SignalRecord, SignalType, TfBackend } from '../db/schema';
 import { MEMORY_SETTINGS_KEY, readMemorySettings, type MemorySettings } from '../cluster/memories-run';
 import type { Language } from '../pipeline/memories/types';
+import type { BookRecord } from '../db/schema';
+import { listBooks, makeBookFromMemory, saveBook, type MadeBook } from '../db/books';
+import { BookExport, type ExportProgress } from '../bridge/exporter';
 import { mergePeople, moveFace, notThisPerson, renamePerson, setPersonHidden } from '../db/people';
 import { ClusterRunner, type ClusterProgress } from '../bridge/clusterer';
 import { EVENTS_STATE_KEY, EVENTS_VERSION, type EventsState } from '../cluster/events-run';
@@ -86,6 +89,10 @@ export class Library {
   /** Photos the person favourited. */
   favourites = $state.raw<ReadonlySet<string>>(new Set());
   memorySettings = $state.raw<MemorySettings>({ language: 'en', hiddenRanges: [] });
+  /** Books the person made, most recently changed first. */
+  books = $state.raw<BookRecord[]>([]);
+  /** The export running now (or the last one's outcome). */
+  exporting = $state.raw<{ bookId: string; progress: ExportProgress | null; error?: string; done?: boolean } | null>(null);
   /** Photo id → its event. */
   eventOf = $derived.by(() => new Map(this.events.flatMap((event) => event.photoIds.map((id) => [id, event] as const))));
 
@@ -121,7 +128,7 @@ export class Library {
     this.#db = await openKeepsakeDB(undefined, () => {
       this.error = 'A newer version of Keepsake was opened in another tab. Reload this tab to keep working.';
     });
-    await Promise.all([this.#loadPhotos(), this.#loadAnalyses(), this.#loadPeople(), this.#loadEvents(), this.#loadMemories(), this.#loadFavourites()]);
+    await Promise.all([this.#loadPhotos(), this.#loadAnalyses(), this.#loadPeople(), this.#loadEvents(), this.#loadMemories(), this.#loadFavourites(), this.#loadBooks()]);
     this.memorySettings = await readMemorySettings(this.#db, navigator.languages);
     this.loaded = true;
     void this.#clusterOnOpen();
@@ -255,6 +262,57 @@ export class Library {
     this.#clusterer.request('memories');
   }
 
+  /** Lay out a book from a memory and keep it. */
+  async makeBook(memoryId: string, formatId: string, labId: string): Promise<MadeBook | null> {
+    const memory = this.memories.find((m) => m.id === memoryId) ?? (await this.#db.get('memories', memoryId));
+    if (!memory) {
+      this.error = 'That memory is gone: Keepsake re-ranked your memories. Choose it again.';
+      return null;
+    }
+    try {
+      const made = await makeBookFromMemory(this.#db, memory, formatId, labId, this.memorySettings.language, this.favourites);
+      await this.#loadBooks();
+      return made;
+    } catch (error) {
+      this.error = `The book could not be made: ${(error as Error).message}`;
+      return null;
+    }
+  }
+
+  /** Save an edited book at once (autosave). */
+  async saveBook(book: BookRecord): Promise<void> {
+    try {
+      await saveBook(this.#db, book);
+    } catch (error) {
+      this.error = `Your change to the book could not be saved: ${(error as Error).message}`;
+    }
+    await this.#loadBooks();
+  }
+
+  #export: BookExport | null = null;
+
+  /** The book's print PDF, made in a worker page by page; null when it failed or was cancelled (see `exporting`). */
+  async exportBook(bookId: string): Promise<Blob | null> {
+    if (this.#export) return null;
+    const run = (this.#export = new BookExport());
+    this.exporting = { bookId, progress: null };
+    try {
+      const pdf = await run.run(bookId, (progress) => (this.exporting = { bookId, progress }));
+      this.exporting = { bookId, progress: this.exporting?.progress ?? null, done: true };
+      const memoryId = this.books.find((book) => book.id === bookId)?.memoryId;
+      if (memoryId) void this.signal('print', { memoryId });
+      return pdf;
+    } catch (error) {
+      const cancelled = (error as Error).name === 'AbortError' || /cancelled/.test((error as Error).message);
+      this.exporting = { bookId, progress: null, error: cancelled ? 'The export was cancelled.' : `The PDF could not be made: ${(error as Error).message}` };
+      return null;
+    } finally {
+      this.#export = null;
+    }
+  }
+
+  cancelExport = (): void => this.#export?.cancel();
+
   toggleFavourite = (photoId: string): Promise<void> => this.signal(this.favourites.has(photoId) ? 'unfavourite' : 'favourite', { photoId });
 
   async saveMemorySettings(change: Partial<MemorySettings>): Promise<void> {
@@ -343,6 +401,10 @@ export class Library {
     this.people = people.sort((a, b) => b.photoIds.length - a.photoIds.length || b.faceCount - a.faceCount || a.id.localeCompare(b.id, undefined, { numeric: true }));
     const known = new Set(people.map((person) => person.id));
     if (this.personFilter.some((id) => !known.has(id))) this.personFilter = this.personFilter.filter((id) => known.has(id));
+  }
+
+  async #loadBooks(): Promise<void> {
+    this.books = await listBooks(this.#db);
   }
 
   async #loadMemories(): Promise<void> {
