@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import jpeg from 'jpeg-js';
 import { FORMATS, LABS, formatById, labById, printablePageCount, spineWidthMm } from '../../src/pipeline/book/formats';
 import { bestPacking, heroSlot, layoutBook, MIN_PPI, safeRect, type LayoutInput } from '../../src/pipeline/book/layout';
-import { effectivePpi, type Book, type BookPhoto } from '../../src/pipeline/book/model';
+import { effectivePpi, resolutionIssues, type Book, type BookPhoto } from '../../src/pipeline/book/model';
+import { addBlankPage, editText, fillCrop, History, layoutChoices, movePage, panZoom, removePage, swapPhotos } from '../../src/pipeline/book/edit';
 import { BookExportError, writeBookPdf } from '../../src/pipeline/book/pdf';
 import { nodeSlotPixels } from '../book-pixels';
 import { CORPUS, manifest } from '../corpus';
@@ -167,5 +168,78 @@ describe('the print PDF', () => {
     const controller = new AbortController();
     controller.abort();
     await expect(writeBookPdf(book, formatById('square-20')!, labById('standard')!, assets(), { pixels: nodeSlotPixels((id) => paths.get(id)!), signal: controller.signal })).rejects.toThrow(/cancelled/);
+  });
+});
+
+describe('editing a book', () => {
+  const photos = Array.from({ length: 60 }, (_, i) => synthetic(`p${i}`, i % 2 ? 6000 : 4000, i % 2 ? 4000 : 6000, { faces: i === 3 ? [[0.7, 0.2, 0.1, 0.1]] : [] }));
+  const byId = new Map(photos.map((photo) => [photo.id, photo]));
+  const { book } = layoutBook(input(photos, 'square-20', 'standard', 1));
+  const geometry = { format: formatById('square-20')!, lab: labById('standard')! };
+  const photoPage = book.pages.findIndex((page) => page.kind === 'photos' && page.slots.length >= 2);
+
+  it('swaps two photos, each filling the other frame with a crop of its shape, centred on faces', () => {
+    const swapped = swapPhotos(book, { page: photoPage, slot: 0 }, { page: photoPage, slot: 1 }, byId);
+    const [a, b] = swapped.pages[photoPage]!.slots;
+    expect(a!.photoId).toBe(book.pages[photoPage]!.slots[1]!.photoId);
+    expect(b!.photoId).toBe(book.pages[photoPage]!.slots[0]!.photoId);
+    for (const slot of [a!, b!]) {
+      const photo = byId.get(slot.photoId)!;
+      expect((slot.crop.w * photo.width) / (slot.crop.h * photo.height)).toBeCloseTo(slot.frame.w / slot.frame.h, 6);
+    }
+    // The original book is untouched (undo keeps it).
+    expect(book.pages[photoPage]!.slots[0]!.photoId).not.toBe(a!.photoId);
+    const crop = fillCrop(byId.get('p3')!, 1);
+    expect(crop.x + crop.w).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('offers other layouts of a page with the same photos', () => {
+    const choices = layoutChoices(book.pages[photoPage]!, photoPage, geometry, byId);
+    expect(choices.length).toBeGreaterThan(1);
+    for (const choice of choices) expect(choice.slots.map((s) => s.photoId).sort()).toEqual(book.pages[photoPage]!.slots.map((s) => s.photoId).sort());
+  });
+
+  it('pans and zooms a crop inside the photo, never below 300 ppi', () => {
+    const at = { page: photoPage, slot: 0 };
+    const photo = byId.get(book.pages[photoPage]!.slots[0]!.photoId)!;
+    const zoomed = panZoom(book, at, { zoom: 100, dx: 5, dy: -5 }, photo);
+    const slot = zoomed.pages[photoPage]!.slots[0]!;
+    expect(effectivePpi(photo, slot)).toBeGreaterThanOrEqual(MIN_PPI - 1e-6);
+    expect(slot.crop.x).toBeGreaterThanOrEqual(0);
+    expect(slot.crop.y).toBeGreaterThanOrEqual(0);
+    expect(slot.crop.x + slot.crop.w).toBeLessThanOrEqual(1 + 1e-9);
+    expect(slot.crop.y + slot.crop.h).toBeLessThanOrEqual(1 + 1e-9);
+    expect(slot.crop.w).toBeLessThan(1);
+  });
+
+  it('edits text, adds, removes and moves pages, keeping the title page first, with undo and redo', () => {
+    const history = new History(book);
+    history.push(editText(history.current, { page: 0, text: 0 }, 'Our summer'));
+    history.push(addBlankPage(history.current, 1));
+    expect(history.current.pages[2]!.kind).toBe('blank');
+    history.push(movePage(history.current, 2, 4));
+    expect(history.current.pages[4]!.kind).toBe('blank');
+    expect(movePage(history.current, 0, 3)).toBe(history.current);
+    expect(removePage(history.current, 0)).toBe(history.current);
+    history.push(removePage(history.current, 4));
+    expect(history.current.pages.length).toBe(book.pages.length);
+    expect(history.current.pages[0]!.texts[0]!.text).toBe('Our summer');
+    history.undo();
+    history.undo();
+    history.undo();
+    expect(history.current.pages[0]!.texts[0]!.text).toBe('Our summer');
+    history.undo();
+    expect(history.current).toBe(book);
+    expect(history.canUndo).toBe(false);
+    history.redo();
+    expect(history.current.pages[0]!.texts[0]!.text).toBe('Our summer');
+  });
+
+  it('flags photos that would print soft, and blocks those under 150 ppi', () => {
+    const slot = book.pages[photoPage]!.slots[0]!;
+    const tiny = new Map([[slot.photoId, { width: 400, height: 300 }]]);
+    const issues = resolutionIssues({ pages: [book.pages[photoPage]!] }, tiny);
+    expect(issues[0]).toMatchObject({ page: 1, photoId: slot.photoId, level: 'block' });
+    expect(resolutionIssues(book, byId)).toEqual([]);
   });
 });
