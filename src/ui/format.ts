@@ -1,32 +1,53 @@
-/** Display formatting shared by the UI. */
+/** Display formatting shared by the UI, in the UI's current language. */
+import type { TfBackend } from '../db/schema';
+import type { ByteUnit } from '../i18n/grammar';
+import { locale, t } from '../i18n/i18n.svelte';
+
+const BYTE_UNITS: readonly ByteUnit[] = ['B', 'KB', 'MB', 'GB', 'TB'];
 
 export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
+  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
     value /= 1000;
     unit += 1;
   }
-  return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${units[unit]}`;
+  const digits = value < 10 && unit > 0 ? 1 : 0;
+  const amount = value.toLocaleString(locale.language, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+  return t('format.bytes', { amount, unit: BYTE_UNITS[unit]! });
 }
 
 export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  if (seconds < 60) return t('format.seconds', { seconds: Math.ceil(seconds) });
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  if (minutes < 60) return t('format.minutes', { minutes, seconds: Math.round(seconds % 60) });
+  return t('format.hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
 }
 
-const monthFormat = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const MONTH = { month: 'long', year: 'numeric', timeZone: 'UTC' } as const;
+const DAY = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' } as const;
+/** Building a date format is slow next to using one, and the grid formats hundreds of headers. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** "June 2024" from "2024-06" (local-sort times are wall clock stored as UTC). */
-export const formatMonth = (key: string): string => monthFormat.format(new Date(`${key}-01T00:00:00Z`));
-/** "Mon 3 Jun 2024" from "2024-06-03". */
-export const formatDay = (key: string): string => dayFormat.format(new Date(`${key}T00:00:00Z`));
+function dateFormat(style: 'month' | 'day'): Intl.DateTimeFormat {
+  const key = `${locale.language}:${style}`;
+  let format = dateFormats.get(key);
+  if (!format) dateFormats.set(key, (format = new Intl.DateTimeFormat(locale.language, style === 'month' ? MONTH : DAY)));
+  return format;
+}
 
-export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+// Local-sort times are wall clock stored as UTC, hence the UTC formats and the Z.
+const dayDate = (key: string): Date => new Date(`${key}T00:00:00Z`);
+
+/** "May 2024", "Mai 2024", "2024年5月" from "2024-05". */
+export const formatMonth = (key: string): string => dateFormat('month').format(dayDate(`${key}-01`));
+/** "Mon, Jun 3, 2024", "Mo., 3. Juni 2024" from "2024-06-03". */
+export const formatDay = (key: string): string => dateFormat('day').format(dayDate(key));
+/** "Fri, May 12 – Mon, May 15, 2023": the language's own way of joining two days, naming what they share once. */
+export const formatDayRange = (first: string, last: string): string => dateFormat('day').formatRange(dayDate(first), dayDate(last));
 
 /** How the vision backends are named to people. */
-export const BACKEND_NAMES = { webgpu: 'WebGPU (graphics card)', webgl: 'WebGL (graphics card)', wasm: 'WebAssembly (processor)' } as const;
+export const backendName = (backend: TfBackend): string => t(`backend.${backend}`);
+
+/** "pets, food, and beach", "Haustiere, Essen und Strand", "ペット、食べ物、ビーチ". */
+export const formatList = (items: readonly string[]): string => new Intl.ListFormat(locale.language, { type: 'conjunction' }).format(items);

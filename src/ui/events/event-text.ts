@@ -1,16 +1,16 @@
 /** How an event is named and dated on its card, and which photo stands for it. */
 import type { EventRecord } from '../../db/schema';
 import type { AnalysisSummary } from '../../state/library.svelte';
-import { formatDay } from '../format';
+import { formatDay, formatDayRange } from '../format';
 
 /** The place, or the day when there is no place (issue 6 brings real titles in many languages). */
 export const eventTitle = (event: EventRecord): string => event.place?.label ?? formatDay(event.start.slice(0, 10));
 
-/** "Fri 12 May 2023 – Mon 15 May 2023", or one day; in the event's own local dates. */
+/** "Fri, May 12 – Mon, May 15, 2023", or one day; in the event's own local dates. */
 export function dateRange(event: EventRecord): string {
   const first = event.start.slice(0, 10);
   const last = event.end.slice(0, 10);
-  return first === last ? formatDay(first) : `${formatDay(first)} – ${formatDay(last)}`;
+  return first === last ? formatDay(first) : formatDayRange(first, last);
 }
 
 /** The best photo (not a screenshot or document) of the event, else its first photo. */
