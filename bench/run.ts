@@ -2,7 +2,7 @@
  * `npm run bench [-- <name> [--count N]]`: runs benchmarks and writes bench/results/<name>.json.
  * Benchmarks: import (throughput of 12-MP JPEGs), library (the timeline with 100,000 photos),
  * analyse (analysis throughput and ms per stage, per TF.js backend), cluster (people clustering of
- * 50,000 faces and event segmentation of 100,000 photos).
+ * 50,000 faces and event segmentation of 100,000 photos), export (a 100-page book from 12-MP originals).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,8 +11,9 @@ import { benchImport } from './import';
 import { benchLibrary } from './library';
 import { benchAnalyse } from './analyse';
 import { benchCluster } from './cluster';
+import { benchExport } from './export';
 
-const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, library: benchLibrary, analyse: benchAnalyse, cluster: benchCluster };
+const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, library: benchLibrary, analyse: benchAnalyse, cluster: benchCluster, export: benchExport };
 
 async function main(): Promise<void> {
   const [name = 'all', ...rest] = process.argv.slice(2);

@@ -1,5 +1,5 @@
 /** Export worker: a book's print PDF, page by page (src/pipeline/book/pdf.ts with src/media/print-pixels.ts). */
-import { expose, transfer } from 'comlink';
+import { expose } from 'comlink';
 import fontUrl from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf?url';
 import { openKeepsakeDB, type KeepsakeDatabase } from '../src/db/schema';
 import { formatById, labById } from '../src/pipeline/book/formats';
@@ -19,8 +19,8 @@ async function asset(url: string): Promise<Uint8Array> {
 }
 
 const api = {
-  /** The PDF of a stored book; `progress(page, pages)` after each page. */
-  async exportBook(bookId: string, progress: (page: number, pages: number) => void): Promise<Uint8Array> {
+  /** The PDF of a stored book, as a Blob (handed over by reference: no copy of a file of hundreds of MB); `progress(page, pages)` after each page. */
+  async exportBook(bookId: string, progress: (page: number, pages: number) => void): Promise<Blob> {
     const store = await database();
     const book = await store.get('books', bookId);
     if (!book) throw new BookExportError('That book is no longer stored.');
@@ -35,7 +35,7 @@ const api = {
     try {
       const [iccProfile, font] = await Promise.all([asset(`${import.meta.env.BASE_URL}print/sRGB.icc`), asset(fontUrl)]);
       const pdf = await writeBookPdf(book, format, lab, { iccProfile, font }, { pixels: (slot, target) => slotPixels(store, slot, target), signal: running.signal, progress });
-      return transfer(pdf, [pdf.buffer]);
+      return new Blob([pdf as Uint8Array<ArrayBuffer>], { type: 'application/pdf' });
     } finally {
       running = null;
     }

@@ -50,8 +50,10 @@ export interface KeepsakeAutomation {
   replaySignals(signals: SignalRecord[]): Promise<void>;
   /** Lay out a book from a memory (null: the best-ranked memory with enough photos). */
   makeBook(memoryId: string | null, formatId: string, labId: string): Promise<{ bookId: string; memoryId: string; pages: number; notes: string[] } | { error: string }>;
+  /** Lay out a book of these photos (the export benchmark). */
+  makeBookOf(photoIds: string[], formatId: string, labId: string): Promise<{ bookId: string; pages: number; notes: string[] } | { error: string }>;
   /** Export a stored book as the app does and hand the PDF to the browser as a download. */
-  exportBook(bookId: string): Promise<{ ok: true; ms: number } | { ok: false; error: string }>;
+  exportBook(bookId: string, download?: boolean): Promise<{ ok: true; ms: number; bytes: number } | { ok: false; error: string }>;
   /** Start analysing whatever is not analysed yet (for pages opened with ?analyse=0). */
   startAnalysis(): Promise<void>;
   /** Milliseconds per stage of each stored analysis, as its last run measured them. */
@@ -150,14 +152,20 @@ export function installAutomation(library: Library): void {
       if (!made) return { error: library.error ?? 'the book could not be made' };
       return { bookId: made.book.id, memoryId: memory.id, pages: made.book.pages.length, notes: made.notes };
     },
-    exportBook: async (bookId) => {
+    makeBookOf: async (photoIds, formatId, labId) => {
+      const made = await library.makeBookOf(photoIds, 'Benchmark book', formatId, labId);
+      return made ? { bookId: made.book.id, pages: made.book.pages.length, notes: made.notes } : { error: library.error ?? 'the book could not be made' };
+    },
+    exportBook: async (bookId, download = true) => {
       const started = performance.now();
       const pdf = await library.exportBook(bookId);
       if (!pdf) return { ok: false, error: library.exporting?.error ?? 'the export failed' };
+      const ms = Math.round(performance.now() - started);
+      if (!download) return { ok: true, ms, bytes: pdf.size };
       const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(pdf), download: 'book.pdf' });
       link.click();
       setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-      return { ok: true, ms: Math.round(performance.now() - started) };
+      return { ok: true, ms, bytes: pdf.size };
     },
     stageTimings: async () => (await library.db.getAll('analyses')).map((record) => record.timings),
     ageStage: async (stage) => {

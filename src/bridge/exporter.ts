@@ -16,8 +16,7 @@ export class BookExport {
   async run(bookId: string, progress: (progress: ExportProgress) => void): Promise<Blob> {
     const startedAt = Date.now();
     try {
-      const pdf = await this.#api.exportBook(bookId, proxy((page: number, pages: number) => progress({ page, pages, startedAt })));
-      return new Blob([pdf as Uint8Array<ArrayBuffer>], { type: 'application/pdf' });
+      return await this.#api.exportBook(bookId, proxy((page: number, pages: number) => progress({ page, pages, startedAt })));
     } finally {
       this.#worker.terminate();
     }

@@ -2,8 +2,8 @@
  * Books in IndexedDB: made from a memory through the pure layout (src/pipeline/book), then the
  * person's to keep; every change is saved at once (autosave).
  */
-import type { BookRecord, KeepsakeDatabase, MemoryRecord } from './schema';
-import { bookFromMemory, type BookSourcePhoto } from '../pipeline/book/from-memory';
+import type { BookRecord, KeepsakeDatabase } from './schema';
+import { bookFromMemory, type BookSourceMemory, type BookSourcePhoto } from '../pipeline/book/from-memory';
 import { formatById, labById } from '../pipeline/book/formats';
 import { layoutBook } from '../pipeline/book/layout';
 import type { Language } from '../pipeline/memories/types';
@@ -14,7 +14,7 @@ export interface MadeBook {
   notes: string[];
 }
 
-export async function makeBookFromMemory(db: KeepsakeDatabase, memory: MemoryRecord, formatId: string, labId: string, lang: Language, favourites: ReadonlySet<string>): Promise<MadeBook> {
+export async function makeBookFromMemory(db: KeepsakeDatabase, memory: BookSourceMemory, formatId: string, labId: string, lang: Language, favourites: ReadonlySet<string>): Promise<MadeBook> {
   const format = formatById(formatId);
   const lab = labById(labId);
   if (!format || !lab) throw new Error(`unknown format or lab: ${formatId}, ${labId}`);
@@ -25,8 +25,14 @@ export async function makeBookFromMemory(db: KeepsakeDatabase, memory: MemoryRec
   return { book, notes };
 }
 
+/** A book of chosen photos (a selection in the library), in chapters by event. */
+export async function makeBookFromSelection(db: KeepsakeDatabase, photoIds: string[], title: string, formatId: string, labId: string, lang: Language, favourites: ReadonlySet<string>): Promise<MadeBook> {
+  const selection = { id: 'selection', kind: 'selection', title, subtitle: '', coverPhotoId: photoIds[0] ?? '', photoIds };
+  return makeBookFromMemory(db, selection, formatId, labId, lang, favourites);
+}
+
 /** What the layout needs of each photo: display size of the original, faces, quality, time, event and town. */
-async function sourcePhotos(db: KeepsakeDatabase, memory: MemoryRecord, favourites: ReadonlySet<string>): Promise<Map<string, BookSourcePhoto>> {
+async function sourcePhotos(db: KeepsakeDatabase, memory: BookSourceMemory, favourites: ReadonlySet<string>): Promise<Map<string, BookSourcePhoto>> {
   const tx = db.transaction(['photos', 'analyses', 'events'], 'readonly');
   const [records, analyses, events] = await Promise.all([
     Promise.all(memory.photoIds.map((id) => tx.objectStore('photos').get(id))),

@@ -32,8 +32,9 @@ export async function slotPixels(db: KeepsakeDatabase, slot: PhotoSlot, target: 
   const scale = Math.min(1, target.width / cropWidth, target.height / cropHeight);
   const whole = { width: Math.max(1, Math.round(photo.width * scale)), height: Math.max(1, Math.round(photo.height * scale)) };
   const bitmap = await decodeToSize(file, new Uint8Array(await file.arrayBuffer()), photo, whole);
-  const width = Math.max(1, Math.round(cropWidth * scale));
-  const height = Math.max(1, Math.round(cropHeight * scale));
+  // Rounded up (within the photo), so a photo placed at exactly 300 ppi never prints at 299.9.
+  const width = Math.max(1, Math.min(whole.width, Math.ceil(cropWidth * scale)));
+  const height = Math.max(1, Math.min(whole.height, Math.ceil(cropHeight * scale)));
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d', { alpha: false });
   if (!context) throw new BookExportError('2D canvas is unavailable in this browser');

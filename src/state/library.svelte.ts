@@ -6,7 +6,7 @@ import type { AnalysisRecord, EventRecord, FaceRecord, FileOutcome, ImportJob, K
 import { MEMORY_SETTINGS_KEY, readMemorySettings, type MemorySettings } from '../cluster/memories-run';
 import type { Language } from '../pipeline/memories/types';
 import type { BookRecord } from '../db/schema';
-import { listBooks, makeBookFromMemory, saveBook, type MadeBook } from '../db/books';
+import { listBooks, makeBookFromMemory, makeBookFromSelection, saveBook, type MadeBook } from '../db/books';
 import { BookExport, type ExportProgress } from '../bridge/exporter';
 import { mergePeople, moveFace, notThisPerson, renamePerson, setPersonHidden } from '../db/people';
 import { ClusterRunner, type ClusterProgress } from '../bridge/clusterer';
@@ -271,6 +271,18 @@ export class Library {
     }
     try {
       const made = await makeBookFromMemory(this.#db, memory, formatId, labId, this.memorySettings.language, this.favourites);
+      await this.#loadBooks();
+      return made;
+    } catch (error) {
+      this.error = `The book could not be made: ${(error as Error).message}`;
+      return null;
+    }
+  }
+
+  /** Lay out a book of chosen photos and keep it. */
+  async makeBookOf(photoIds: string[], title: string, formatId: string, labId: string): Promise<MadeBook | null> {
+    try {
+      const made = await makeBookFromSelection(this.#db, photoIds, title, formatId, labId, this.memorySettings.language, this.favourites);
       await this.#loadBooks();
       return made;
     } catch (error) {

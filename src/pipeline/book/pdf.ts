@@ -25,7 +25,9 @@ export interface SlotPixels {
 }
 
 /** Resolution photos are encoded at: enough for print, not more (DESIGN.md §7: ~300–350 ppi). */
-export const TARGET_PPI = 320;
+export const TARGET_PPI = 300;
+/** Photos prepared ahead of the page being drawn: decoding and encoding overlap (the browser does them off the thread), memory stays bounded. */
+const PREPARED_AHEAD = 3;
 
 export interface PdfOptions {
   /** Pixels of one slot: its photo, cropped and scaled to at most the target size. */
@@ -46,10 +48,29 @@ export async function writeBookPdf(book: Book, format: BookFormat, lab: Lab, ass
   const font = await doc.embedFont(assets.font, { subset: true });
   const icc = doc.context.register(doc.context.flateStream(assets.iccProfile, { N: 3, Alternate: 'DeviceRGB' }));
   const images: PDFImage[] = [];
+  const slots = book.pages.flatMap((page) => page.slots);
+  const prepared = new Map<PhotoSlot, Promise<SlotPixels>>();
+  let next = 0;
+  const prepareAhead = (): void => {
+    while (next < slots.length && prepared.size < PREPARED_AHEAD) {
+      const slot = slots[next++]!;
+      const pixels = options.pixels(slot, targetSize(slot));
+      pixels.catch(() => undefined); // awaited in order below; never an unhandled rejection meanwhile
+      prepared.set(slot, pixels);
+    }
+  };
   for (const [index, page] of book.pages.entries()) {
     if (options.signal?.aborted) throw new DOMException('The export was cancelled.', 'AbortError');
     const pdfPage = addPrintPage(doc, format, lab);
-    for (const slot of page.slots) images.push(await drawSlot(doc, pdfPage, slot, format, lab, options));
+    for (const slot of page.slots) {
+      prepareAhead();
+      const pixels = await prepared.get(slot)!;
+      prepared.delete(slot);
+      prepareAhead();
+      const image = await doc.embedJpg(pixels.jpeg);
+      pdfPage.drawImage(image, toPoints(slot.frame, format, lab));
+      images.push(image);
+    }
     for (const text of page.texts) drawText(pdfPage, text, font, format, lab);
     options.progress?.(index + 1, book.pages.length);
   }
@@ -84,12 +105,9 @@ function toPoints(frame: { x: number; y: number; w: number; h: number }, format:
   return { x: (lab.bleedMm + frame.x) * k, y: (lab.bleedMm + format.heightMm - frame.y - frame.h) * k, width: frame.w * k, height: frame.h * k };
 }
 
-async function drawSlot(doc: PDFDocument, page: PDFPage, slot: PhotoSlot, format: BookFormat, lab: Lab, options: PdfOptions): Promise<PDFImage> {
-  const target = { width: Math.round((slot.frame.w / 25.4) * TARGET_PPI), height: Math.round((slot.frame.h / 25.4) * TARGET_PPI) };
-  const pixels = await options.pixels(slot, target);
-  const image = await doc.embedJpg(pixels.jpeg);
-  page.drawImage(image, toPoints(slot.frame, format, lab));
-  return image;
+/** Pixels a slot is encoded at: its printed size at the target resolution (rounded up, so never under it). */
+function targetSize(slot: PhotoSlot): { width: number; height: number } {
+  return { width: Math.ceil((slot.frame.w / 25.4) * TARGET_PPI), height: Math.ceil((slot.frame.h / 25.4) * TARGET_PPI) };
 }
 
 /** One line, centred or left-aligned, shrunk (to 60 % at most) to fit its frame. */
