@@ -19,7 +19,7 @@ export async function makeBookFromMemory(db: KeepsakeDatabase, memory: BookSourc
   const lab = labById(labId);
   if (!format || !lab) throw new Error(`unknown format or lab: ${formatId}, ${labId}`);
   if (!lab.formats.includes(format.id)) throw new Error(`${lab.name} does not print ${format.name}`);
-  const photos = await sourcePhotos(db, memory, favourites);
+  const photos = await sourcePhotos(db, memory.photoIds, favourites);
   const { book, notes } = layoutBook(bookFromMemory(memory, photos, lang, format, lab, Date.now()));
   await db.put('books', book);
   return { book, notes };
@@ -32,11 +32,11 @@ export async function makeBookFromSelection(db: KeepsakeDatabase, photoIds: stri
 }
 
 /** What the layout needs of each photo: display size of the original, faces, quality, time, event and town. */
-async function sourcePhotos(db: KeepsakeDatabase, memory: BookSourceMemory, favourites: ReadonlySet<string>): Promise<Map<string, BookSourcePhoto>> {
+export async function sourcePhotos(db: KeepsakeDatabase, ids: readonly string[], favourites: ReadonlySet<string>): Promise<Map<string, BookSourcePhoto>> {
   const tx = db.transaction(['photos', 'analyses', 'events'], 'readonly');
   const [records, analyses, events] = await Promise.all([
-    Promise.all(memory.photoIds.map((id) => tx.objectStore('photos').get(id))),
-    Promise.all(memory.photoIds.map((id) => tx.objectStore('analyses').get(id))),
+    Promise.all(ids.map((id) => tx.objectStore('photos').get(id))),
+    Promise.all(ids.map((id) => tx.objectStore('analyses').get(id))),
     tx.objectStore('events').getAll(),
   ]);
   const eventOf = new Map(events.flatMap((event) => event.photoIds.map((id) => [id, event] as const)));

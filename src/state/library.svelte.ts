@@ -6,7 +6,8 @@ import type { AnalysisRecord, EventRecord, FaceRecord, FileOutcome, ImportJob, K
 import { MEMORY_SETTINGS_KEY, readMemorySettings, type MemorySettings } from '../cluster/memories-run';
 import type { Language } from '../pipeline/memories/types';
 import type { BookRecord } from '../db/schema';
-import { listBooks, makeBookFromMemory, makeBookFromSelection, saveBook, type MadeBook } from '../db/books';
+import { listBooks, makeBookFromMemory, makeBookFromSelection, saveBook, sourcePhotos, type MadeBook } from '../db/books';
+import type { BookPhoto } from '../pipeline/book/model';
 import { BookExport, type ExportProgress } from '../bridge/exporter';
 import { mergePeople, moveFace, notThisPerson, renamePerson, setPersonHidden } from '../db/people';
 import { ClusterRunner, type ClusterProgress } from '../bridge/clusterer';
@@ -290,6 +291,9 @@ export class Library {
       return null;
     }
   }
+
+  /** What the book editor needs of some photos: display size, faces, quality, favourite. */
+  bookPhotos = (ids: string[]): Promise<Map<string, BookPhoto>> => sourcePhotos(this.#db, ids, this.favourites);
 
   /** Save an edited book at once (autosave). */
   async saveBook(book: BookRecord): Promise<void> {

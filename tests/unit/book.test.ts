@@ -189,6 +189,10 @@ describe('editing a book', () => {
     }
     // The original book is untouched (undo keeps it).
     expect(book.pages[photoPage]!.slots[0]!.photoId).not.toBe(a!.photoId);
+    const small = new Map([...byId, [a!.photoId, { ...byId.get(a!.photoId)!, width: 600, height: 400 }]]);
+    const shrunk = swapPhotos(book, { page: photoPage, slot: 0 }, { page: photoPage, slot: 1 }, small).pages[photoPage]!.slots[0]!;
+    expect(effectivePpi(small.get(shrunk.photoId)!, shrunk)).toBeCloseTo(MIN_PPI, 6);
+    expect(shrunk.frame.w).toBeLessThan(book.pages[photoPage]!.slots[0]!.frame.w);
     const crop = fillCrop(byId.get('p3')!, 1);
     expect(crop.x + crop.w).toBeGreaterThanOrEqual(0.8);
   });

@@ -49,6 +49,13 @@ const SAMPLES: { [K in Exclude<FunctionKey, CountKey>]: (n: number) => MessagePa
   'events.withSome': (n) => ({ names: ['Ada', 'Grace', 'Linus'], more: n }),
   'events.photoAt': () => ({ place: 'Lisbon' }),
   'memories.open': () => ({ title: 'Lisbon' }),
+  'book.open': () => ({ title: 'Lisbon' }),
+  'book.pageLabel': (n) => ({ page: n }),
+  'book.photoLabel': (n) => ({ n }),
+  'book.soft': (n) => ({ ppi: n }),
+  'book.blocked': (n) => ({ ppi: n }),
+  'book.exporting': (n) => ({ page: n, pages: n + 1 }),
+  'book.remaining': () => ({ time: '3 min' }),
 };
 
 const isFunctionKey = (key: MessageKey): key is FunctionKey => typeof en[key] === 'function';
@@ -80,6 +87,9 @@ const SAME_AS_ENGLISH: Partial<Record<MessageKey, Language[]>> = {
   'viewer.original': ['de', 'es', 'pt', 'sv', 'da'], // "Original"
   'people.name': ['de'], // "Name"
   'people.detail': ['de', 'sv', 'da'], // "Person: Ada"
+  'book.format': ['de', 'fr', 'sv', 'da', 'pl'], // "Format"
+  'book.pageLabel': ['fr'], // "Page 5"
+  'book.pageStrip': ['fr'], // "Pages"
 };
 
 describe('UI catalogues', () => {

@@ -5,7 +5,7 @@
  * Pure.
  */
 import { bestPacking, contentRect, MIN_PPI, type LayoutInput } from './layout';
-import type { Book, BookPage, BookPhoto, PhotoSlot, Rect } from './model';
+import { effectivePpi, type Book, type BookPage, type BookPhoto, type PhotoSlot, type Rect } from './model';
 
 type Geometry = Pick<LayoutInput, 'format' | 'lab'>;
 
@@ -33,7 +33,14 @@ export function swapPhotos(book: Book, a: { page: number; slot: number }, b: { p
   if (!slotA || !slotB) return book;
   const put = (slot: PhotoSlot, photoId: string): PhotoSlot => {
     const photo = photos.get(photoId);
-    return { photoId, frame: slot.frame, crop: photo ? fillCrop(photo, slot.frame.w / slot.frame.h) : slot.crop };
+    if (!photo) return { ...slot, photoId };
+    const placed = { photoId, frame: slot.frame, crop: fillCrop(photo, slot.frame.w / slot.frame.h) };
+    // A photo too small for the frame is placed smaller (centred in it), never enlarged below 300 ppi.
+    const ppi = effectivePpi(photo, placed);
+    if (ppi >= MIN_PPI) return placed;
+    const scale = ppi / MIN_PPI;
+    const { x, y, w, h } = slot.frame;
+    return { ...placed, frame: { x: x + (w * (1 - scale)) / 2, y: y + (h * (1 - scale)) / 2, w: w * scale, h: h * scale } };
   };
   let next = replacePage(book, a.page, { ...book.pages[a.page]!, slots: book.pages[a.page]!.slots.map((s, i) => (i === a.slot ? put(slotA, slotB.photoId) : s)) });
   next = replacePage(next, b.page, { ...next.pages[b.page]!, slots: next.pages[b.page]!.slots.map((s, i) => (i === b.slot ? put(slotB, slotA.photoId) : s)) });

@@ -1,0 +1,102 @@
+/**
+ * The photobook in the real app: a book is made from a memory of part of the shared corpus, edited
+ * (text, a swap by drag and drop, a removed page, undo), autosaved across a reload, and exported as
+ * a PDF that the print preflight passes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import { launchBrowser, type Browser } from '../../cli/browser';
+import { serveDist } from '../../cli/serve';
+import { importFiles, openApp, waitForAnalysis } from '../../cli/drive';
+import { CORPUS, manifest } from '../corpus';
+
+const quiet = (): void => undefined;
+const files = manifest().files.filter((file) => ['S-E1', 'S-E4'].includes(file.event_id ?? ''));
+
+let server: Server;
+let url: string;
+let browser: Browser;
+let page: Page;
+
+const slots = (): Promise<string[]> => page.locator('[data-testid=book-page] [data-testid=book-slot]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-photo-id')!));
+const pageCount = (): Promise<number> => page.locator('[data-testid=book-page-thumb]').count();
+
+beforeAll(async () => {
+  ({ server, url } = await serveDist());
+  browser = await launchBrowser();
+  page = await openApp(browser.context, url);
+  await importFiles(page, files.map((file) => join(CORPUS, file.path)), quiet, 'file-input');
+  await waitForAnalysis(page, quiet);
+  await page.evaluate(() => window.__keepsake!.clusterSettled());
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe('the photobook', () => {
+  let pages: number;
+
+  it('makes a book of a trip: title page, chapters, every page in the strip', async () => {
+    const trip = (await page.evaluate(() => window.__keepsake!.report('photos'))).memories!.find((m) => m.kind === 'trip')!;
+    await page.click('[data-screen=books]');
+    await page.selectOption('[data-testid=book-memory]', trip.id);
+    await page.selectOption('[data-testid=book-format]', 'a4-landscape');
+    await page.selectOption('[data-testid=book-lab]', 'bleed-4mm');
+    await page.click('[data-testid=book-make]');
+    await page.waitForSelector('[data-testid=book-editor]');
+    pages = await pageCount();
+    expect(pages).toBeGreaterThanOrEqual(24);
+    expect(pages % 2).toBe(0);
+    expect(await page.locator('[data-testid=book-text]').first().inputValue()).toBe(trip.title);
+  });
+
+  it('edits text, swaps two photos by dragging, removes a page, undoes, and keeps it all after a reload', async () => {
+    await page.fill('[data-testid=book-text] >> nth=0', 'Lisboa com amigos');
+    await page.press('[data-testid=book-text] >> nth=0', 'Tab');
+    // Two pages with photos: drag the photo of one onto the other in the page strip to swap them.
+    const withPhotos: number[] = [];
+    for (let i = 1; i < pages && withPhotos.length < 2; i++) {
+      await page.click(`[data-testid=book-page-thumb] >> nth=${i}`);
+      if ((await slots()).length) withPhotos.push(i);
+    }
+    const [first, second] = withPhotos as [number, number];
+    await page.click(`[data-testid=book-page-thumb] >> nth=${second}`);
+    const theirs = (await slots())[0];
+    await page.click(`[data-testid=book-page-thumb] >> nth=${first}`);
+    const mine = (await slots())[0];
+    expect(theirs && mine && theirs !== mine).toBe(true);
+    await page.dragAndDrop('[data-testid=book-page] [data-testid=book-slot] >> nth=0', `[data-testid=book-page-thumb] >> nth=${second}`);
+    await page.waitForFunction((before) => document.querySelector('[data-testid=book-page] [data-testid=book-slot]')?.getAttribute('data-photo-id') !== before, mine);
+    expect((await slots())[0]).toBe(theirs);
+    await page.click('[data-testid=book-remove-page]');
+    expect(await pageCount()).toBe(pages - 1);
+    await page.click('[data-testid=book-undo]');
+    expect(await pageCount()).toBe(pages);
+
+    await page.reload();
+    await page.waitForFunction(() => window.__keepsake?.status().loaded === true);
+    await page.click('[data-screen=books]');
+    await page.click('[data-testid=book-card]');
+    await page.waitForSelector('[data-testid=book-editor]');
+    expect(await pageCount()).toBe(pages);
+    expect(await page.locator('[data-testid=book-text]').first().inputValue()).toBe('Lisboa com amigos');
+  });
+
+  it('exports a PDF with progress that passes the print preflight', async () => {
+    const download = page.waitForEvent('download');
+    await page.click('[data-testid=book-export]');
+    const file = join(mkdtempSync(join(tmpdir(), 'keepsake-book-')), 'book.pdf');
+    await (await download).saveAs(file);
+    await page.waitForSelector('[data-testid=book-exported]');
+    const check = spawnSync(join(CORPUS, '../tools/check-print-pdf.sh'), [file, '--min-ppi', '300', '--bleed-mm', '4', '--trim-mm', '297x210', '--json'], { encoding: 'utf8' });
+    expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
+    expect(JSON.parse(check.stdout.split('\n').find((line) => line.startsWith('{'))!).pages).toBe(pages);
+  });
+});
