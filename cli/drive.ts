@@ -1,5 +1,5 @@
 /** Driving the real app in a browser page: the import path shared by the CLI, tests and benchmarks. */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Download, Page } from 'playwright-core';
 import { basename } from 'node:path';
 import type { Report } from '../src/pipeline/report/report';
 import type { AutomationStatus } from '../src/bridge/automation';
@@ -103,10 +103,22 @@ async function exportBook(page: Page, book: NonNullable<RunOptions['book']>, log
   if ('error' in made) throw new Error(`no book: ${made.error}`);
   log(`book of ${made.memoryId}: ${made.pages} pages`);
   for (const note of made.notes) log(`note: ${note}`);
-  const download = page.waitForEvent('download', { timeout: 0 });
+  const downloads: Download[] = [];
+  const collect = (download: Download): void => void downloads.push(download);
+  page.on('download', collect);
   const exported = await page.evaluate((id) => window.__keepsake!.exportBook(id), made.bookId);
   if (!exported.ok) throw new Error(exported.error);
-  await (await download).saveAs(book.out);
+  while (downloads.length < (exported.cover ? 2 : 1)) await page.waitForTimeout(100);
+  page.off('download', collect);
+  await downloads[0]!.saveAs(book.out);
   log(`PDF written to ${book.out} in ${(exported.ms / 1000).toFixed(1)} s`);
-  return { book: { pdf: basename(book.out), pages: made.pages, format: book.formatId, lab: book.labId, memoryId: made.memoryId }, exportMs: exported.ms };
+  const coverPath = book.out.replace(/(\.pdf)?$/i, '-cover.pdf');
+  if (exported.cover) {
+    await downloads[1]!.saveAs(coverPath);
+    log(`the lab wants the cover apart: ${coverPath}`);
+  }
+  return {
+    book: { pdf: basename(book.out), ...(exported.cover ? { cover: basename(coverPath) } : {}), pages: made.pages, format: book.formatId, lab: book.labId, memoryId: made.memoryId },
+    exportMs: exported.ms,
+  };
 }

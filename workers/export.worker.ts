@@ -4,7 +4,9 @@ import fontUrl from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf?url';
 import { openKeepsakeDB, type KeepsakeDatabase } from '../src/db/schema';
 import { formatById, labById } from '../src/pipeline/book/formats';
 import { resolutionIssues } from '../src/pipeline/book/model';
-import { BookExportError, writeBookPdf } from '../src/pipeline/book/pdf';
+import { BookExportError, writeBookPdf, writeCoverPdf } from '../src/pipeline/book/pdf';
+import { coverLayout } from '../src/pipeline/book/cover';
+import type { PhotoSlot } from '../src/pipeline/book/model';
 import { slotPixels } from '../src/media/print-pixels';
 
 let db: Promise<KeepsakeDatabase> | null = null;
@@ -19,8 +21,11 @@ async function asset(url: string): Promise<Uint8Array> {
 }
 
 const api = {
-  /** The PDF of a stored book, as a Blob (handed over by reference: no copy of a file of hundreds of MB); `progress(page, pages)` after each page. */
-  async exportBook(bookId: string, progress: (page: number, pages: number) => void): Promise<Blob> {
+  /**
+   * The PDF of a stored book, and its cover apart when the lab wants that, as Blobs (handed over by
+   * reference: no copy of a file of hundreds of MB); `progress(page, pages)` after each page.
+   */
+  async exportBook(bookId: string, progress: (page: number, pages: number) => void): Promise<{ pdf: Blob; cover: Blob | null }> {
     const store = await database();
     const book = await store.get('books', bookId);
     if (!book) throw new BookExportError('That book is no longer stored.');
@@ -34,8 +39,15 @@ const api = {
     running = new AbortController();
     try {
       const [iccProfile, font] = await Promise.all([asset(`${import.meta.env.BASE_URL}print/sRGB.icc`), asset(fontUrl)]);
-      const pdf = await writeBookPdf(book, format, lab, { iccProfile, font }, { pixels: (slot, target) => slotPixels(store, slot, target), signal: running.signal, progress });
-      return new Blob([pdf as Uint8Array<ArrayBuffer>], { type: 'application/pdf' });
+      const assets = { iccProfile, font };
+      const pixels = (slot: PhotoSlot, target: { width: number; height: number }) => slotPixels(store, slot, target);
+      const pdf = new Blob([(await writeBookPdf(book, format, lab, assets, { pixels, signal: running.signal, progress })) as Uint8Array<ArrayBuffer>], { type: 'application/pdf' });
+      if (!lab.coverSeparate) return { pdf, cover: null };
+      const coverId = book.pages[0]?.slots[0]?.photoId;
+      const coverPhoto = coverId ? photos.get(coverId) : undefined;
+      const layout = coverLayout(book, format, lab, coverPhoto && { id: coverPhoto.id, width: coverPhoto.width, height: coverPhoto.height, faces: (await store.get('analyses', coverPhoto.id))?.faces.map((face) => face.box) ?? [], quality: 0, favourite: false });
+      const cover = await writeCoverPdf(book, layout.page, layout.sheet, assets, { pixels, signal: running.signal });
+      return { pdf, cover: new Blob([cover as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }) };
     } finally {
       running = null;
     }

@@ -53,7 +53,7 @@ export interface KeepsakeAutomation {
   /** Lay out a book of these photos (the export benchmark). */
   makeBookOf(photoIds: string[], formatId: string, labId: string): Promise<{ bookId: string; pages: number; notes: string[] } | { error: string }>;
   /** Export a stored book as the app does and hand the PDF to the browser as a download. */
-  exportBook(bookId: string, download?: boolean): Promise<{ ok: true; ms: number; bytes: number } | { ok: false; error: string }>;
+  exportBook(bookId: string, download?: boolean): Promise<{ ok: true; ms: number; bytes: number; cover: boolean } | { ok: false; error: string }>;
   /** Start analysing whatever is not analysed yet (for pages opened with ?analyse=0). */
   startAnalysis(): Promise<void>;
   /** Milliseconds per stage of each stored analysis, as its last run measured them. */
@@ -158,14 +158,19 @@ export function installAutomation(library: Library): void {
     },
     exportBook: async (bookId, download = true) => {
       const started = performance.now();
-      const pdf = await library.exportBook(bookId);
-      if (!pdf) return { ok: false, error: library.exporting?.error ?? 'the export failed' };
+      const files = await library.exportBook(bookId);
+      if (!files) return { ok: false, error: library.exporting?.error ?? 'the export failed' };
       const ms = Math.round(performance.now() - started);
-      if (!download) return { ok: true, ms, bytes: pdf.size };
-      const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(pdf), download: 'book.pdf' });
-      link.click();
-      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-      return { ok: true, ms, bytes: pdf.size };
+      if (download) {
+        // The book first, then its cover: the CLI saves the downloads in that order.
+        for (const [blob, name] of [[files.pdf, 'book.pdf'], [files.cover, 'book-cover.pdf']] as const) {
+          if (!blob) continue;
+          const link = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+          link.click();
+          setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+        }
+      }
+      return { ok: true, ms, bytes: files.pdf.size, cover: files.cover !== null };
     },
     stageTimings: async () => (await library.db.getAll('analyses')).map((record) => record.timings),
     ageStage: async (stage) => {

@@ -13,7 +13,7 @@ export class BookExport {
   #api: Remote<ExportWorkerApi> = wrap<ExportWorkerApi>(this.#worker);
 
   /** The PDF; rejects with the worker's message on failure, with an AbortError when cancelled. */
-  async run(bookId: string, progress: (progress: ExportProgress) => void): Promise<Blob> {
+  async run(bookId: string, progress: (progress: ExportProgress) => void): Promise<{ pdf: Blob; cover: Blob | null }> {
     const startedAt = Date.now();
     try {
       return await this.#api.exportBook(bookId, proxy((page: number, pages: number) => progress({ page, pages, startedAt })));

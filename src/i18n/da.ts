@@ -275,4 +275,5 @@ export const da = {
   'book.exported': 'PDF-filen er klar: den ligger i dine overførsler.',
   'book.download': 'Download igen',
   'book.saved': 'Alle ændringer er gemt.',
+  'book.cover': 'Omslag',
 } satisfies Catalogue;

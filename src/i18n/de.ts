@@ -275,4 +275,5 @@ export const de = {
   'book.exported': 'Das PDF ist fertig: Es liegt in deinen Downloads.',
   'book.download': 'Erneut herunterladen',
   'book.saved': 'Jede Änderung ist gespeichert.',
+  'book.cover': 'Umschlag',
 } satisfies Catalogue;

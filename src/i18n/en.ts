@@ -291,6 +291,7 @@ export const en = {
   'book.exported': 'The PDF is ready: it is in your downloads.',
   'book.download': 'Download again',
   'book.saved': 'Every change is saved.',
+  'book.cover': 'Cover',
 } as const;
 
 export type MessageKey = keyof typeof en;

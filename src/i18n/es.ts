@@ -275,4 +275,5 @@ export const es = {
   'book.exported': 'El PDF está listo: lo tienes en tus descargas.',
   'book.download': 'Descargar de nuevo',
   'book.saved': 'Todos los cambios están guardados.',
+  'book.cover': 'Cubierta',
 } satisfies Catalogue;

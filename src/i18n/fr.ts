@@ -281,4 +281,5 @@ export const fr = {
   'book.exported': 'Le PDF est prêt\u00a0: il se trouve dans vos téléchargements.',
   'book.download': 'Télécharger à nouveau',
   'book.saved': 'Toutes les modifications sont enregistrées.',
+  'book.cover': 'Couverture',
 } satisfies Catalogue;

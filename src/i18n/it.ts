@@ -276,4 +276,5 @@ export const it = {
   'book.exported': 'Il PDF è pronto: lo trovi nei tuoi download.',
   'book.download': 'Scarica di nuovo',
   'book.saved': 'Ogni modifica è salvata.',
+  'book.cover': 'Copertina',
 } satisfies Catalogue;

@@ -272,4 +272,5 @@ export const ja = {
   'book.exported': 'PDFの準備ができました。ダウンロードフォルダに保存されています。',
   'book.download': 'もう一度ダウンロード',
   'book.saved': '変更はすべて保存されています。',
+  'book.cover': '表紙',
 } satisfies Catalogue;

@@ -275,4 +275,5 @@ export const nl = {
   'book.exported': 'Het PDF-bestand is klaar: het staat in je downloads.',
   'book.download': 'Opnieuw downloaden',
   'book.saved': 'Elke wijziging is bewaard.',
+  'book.cover': 'Omslag',
 } satisfies Catalogue;

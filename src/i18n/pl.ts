@@ -296,4 +296,5 @@ export const pl = {
   'book.exported': 'PDF jest gotowy: znajdziesz go w pobranych plikach.',
   'book.download': 'Pobierz ponownie',
   'book.saved': 'Wszystkie zmiany są zapisane.',
+  'book.cover': 'Okładka',
 } satisfies Catalogue;

@@ -275,4 +275,5 @@ export const pt = {
   'book.exported': 'O PDF está pronto: ele está nos seus downloads.',
   'book.download': 'Baixar de novo',
   'book.saved': 'Todas as alterações foram salvas.',
+  'book.cover': 'Capa',
 } satisfies Catalogue;

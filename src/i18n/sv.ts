@@ -275,4 +275,5 @@ export const sv = {
   'book.exported': 'PDF-filen är klar: den ligger bland dina hämtade filer.',
   'book.download': 'Hämta igen',
   'book.saved': 'Alla ändringar är sparade.',
+  'book.cover': 'Omslag',
 } satisfies Catalogue;

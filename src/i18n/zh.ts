@@ -272,4 +272,5 @@ export const zh = {
   'book.exported': 'PDF 已准备好：它在你的下载内容中。',
   'book.download': '再次下载',
   'book.saved': '所有更改都已保存。',
+  'book.cover': '封面',
 } satisfies Catalogue;

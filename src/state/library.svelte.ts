@@ -307,17 +307,17 @@ export class Library {
 
   #export: BookExport | null = null;
 
-  /** The book's print PDF, made in a worker page by page; null when it failed or was cancelled (see `exporting`). */
-  async exportBook(bookId: string): Promise<Blob | null> {
+  /** The book's print PDF (and its cover apart, for labs that want one), made in a worker page by page; null when it failed or was cancelled (see `exporting`). */
+  async exportBook(bookId: string): Promise<{ pdf: Blob; cover: Blob | null } | null> {
     if (this.#export) return null;
     const run = (this.#export = new BookExport());
     this.exporting = { bookId, progress: null };
     try {
-      const pdf = await run.run(bookId, (progress) => (this.exporting = { bookId, progress }));
+      const files = await run.run(bookId, (progress) => (this.exporting = { bookId, progress }));
       this.exporting = { bookId, progress: this.exporting?.progress ?? null, done: true };
       const memoryId = this.books.find((book) => book.id === bookId)?.memoryId;
       if (memoryId) void this.signal('print', { memoryId });
-      return pdf;
+      return files;
     } catch (error) {
       const cancelled = (error as Error).name === 'AbortError' || /cancelled/.test((error as Error).message);
       this.exporting = { bookId, progress: null, error: cancelled ? 'The export was cancelled.' : `The PDF could not be made: ${(error as Error).message}` };

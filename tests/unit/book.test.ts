@@ -8,7 +8,8 @@ import { FORMATS, LABS, formatById, labById, printablePageCount, spineWidthMm } 
 import { bestPacking, heroSlot, layoutBook, MIN_PPI, safeRect, type LayoutInput } from '../../src/pipeline/book/layout';
 import { effectivePpi, resolutionIssues, type Book, type BookPhoto } from '../../src/pipeline/book/model';
 import { addBlankPage, editText, fillCrop, History, layoutChoices, movePage, panZoom, removePage, swapPhotos } from '../../src/pipeline/book/edit';
-import { BookExportError, writeBookPdf } from '../../src/pipeline/book/pdf';
+import { BookExportError, writeBookPdf, writeCoverPdf } from '../../src/pipeline/book/pdf';
+import { coverLayout } from '../../src/pipeline/book/cover';
 import { nodeSlotPixels } from '../book-pixels';
 import { CORPUS, manifest } from '../corpus';
 
@@ -156,6 +157,24 @@ describe('the print PDF', () => {
     // The margins are blank paper.
     for (let y = 0; y < px(5); y++) for (let x = 0; x < rendered.width; x++) expect(white(x, y)).toBe(true);
   }, 120_000);
+
+  it('writes the cover apart for labs that want it: back, spine from the page count, front, through the preflight', async () => {
+    const { book, paths } = corpusBook();
+    const format = formatById('square-20')!;
+    const lab = labById('standard')!;
+    const coverId = book.pages[0]!.slots[0]!.photoId;
+    const file = manifest().files.find((f) => f.sha256 === coverId)!;
+    const cover = coverLayout(book, format, lab, synthetic(coverId, file.width, file.height));
+    expect(cover.spineMm).toBe(spineWidthMm(book.pages.length, lab));
+    expect(cover.sheet.widthMm).toBeCloseTo(2 * format.widthMm + cover.spineMm, 6);
+    // The photo and the title are on the front, right of the spine.
+    for (const block of [...cover.page.slots.map((s) => s.frame), cover.page.texts[0]!.frame]) expect(block.x).toBeGreaterThanOrEqual(format.widthMm + cover.spineMm - 1e-6);
+    const pdf = await writeCoverPdf(book, cover.page, cover.sheet, assets(), { pixels: nodeSlotPixels((id) => paths.get(id)!), now: new Date(0) });
+    const out = join(mkdtempSync(join(tmpdir(), 'keepsake-cover-')), 'cover.pdf');
+    writeFileSync(out, pdf);
+    const check = spawnSync(resolve(CORPUS, '../tools/check-print-pdf.sh'), [out, '--min-ppi', '300', '--bleed-mm', '3', '--trim-mm', `${cover.sheet.widthMm}x200`], { encoding: 'utf8' });
+    expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
+  }, 60_000);
 
   it('refuses text its font cannot print, naming the characters', async () => {
     const { book, paths } = corpusBook();

@@ -28,6 +28,8 @@ export interface TextBlock {
   frame: Rect;
   sizePt: number;
   align: 'left' | 'center';
+  /** −90: the text runs down the frame (a spine). */
+  rotate?: -90;
 }
 
 export type PageKind = 'title' | 'chapter' | 'photos' | 'hero' | 'blank';

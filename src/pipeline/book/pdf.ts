@@ -6,9 +6,9 @@
  * the text font embedded. Runs in a worker or in Node; the caller supplies the pixels.
  */
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, PDFHexString, PDFName, PDFString, rgb, type PDFFont, type PDFImage, type PDFPage, type PDFRef } from 'pdf-lib';
+import { PDFDocument, PDFHexString, PDFName, PDFString, degrees, rgb, type PDFFont, type PDFImage, type PDFPage, type PDFRef } from 'pdf-lib';
 import { POINTS_PER_MM, type BookFormat, type Lab } from './formats';
-import type { Book, PhotoSlot, TextBlock } from './model';
+import type { Book, BookPage, PhotoSlot, TextBlock } from './model';
 
 export interface PdfAssets {
   /** An RGB ICC profile (sRGB): the OutputIntent and every image's colour space. */
@@ -41,14 +41,30 @@ export interface PdfOptions {
 
 export class BookExportError extends Error {}
 
-export async function writeBookPdf(book: Book, format: BookFormat, lab: Lab, assets: PdfAssets, options: PdfOptions): Promise<Uint8Array> {
-  checkGlyphs(book, assets.font);
+/** A printed sheet: its trim (the finished size) and the bleed printed around it, mm. */
+export interface Sheet {
+  widthMm: number;
+  heightMm: number;
+  bleedMm: number;
+}
+
+export function writeBookPdf(book: Book, format: BookFormat, lab: Lab, assets: PdfAssets, options: PdfOptions): Promise<Uint8Array> {
+  return writeSheets(book, book.pages, { widthMm: format.widthMm, heightMm: format.heightMm, bleedMm: lab.bleedMm }, assets, options);
+}
+
+/** The cover as its own PDF (back, spine and front on one sheet), for labs that want it apart. */
+export function writeCoverPdf(book: Book, cover: BookPage, sheet: Sheet, assets: PdfAssets, options: PdfOptions): Promise<Uint8Array> {
+  return writeSheets(book, [cover], sheet, assets, options);
+}
+
+async function writeSheets(book: Book, pages: readonly BookPage[], sheet: Sheet, assets: PdfAssets, options: PdfOptions): Promise<Uint8Array> {
+  checkGlyphs(pages, assets.font);
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
   const font = await doc.embedFont(assets.font, { subset: true });
   const icc = doc.context.register(doc.context.flateStream(assets.iccProfile, { N: 3, Alternate: 'DeviceRGB' }));
   const images: PDFImage[] = [];
-  const slots = book.pages.flatMap((page) => page.slots);
+  const slots = pages.flatMap((page) => page.slots);
   const prepared = new Map<PhotoSlot, Promise<SlotPixels>>();
   let next = 0;
   const prepareAhead = (): void => {
@@ -59,20 +75,20 @@ export async function writeBookPdf(book: Book, format: BookFormat, lab: Lab, ass
       prepared.set(slot, pixels);
     }
   };
-  for (const [index, page] of book.pages.entries()) {
+  for (const [index, page] of pages.entries()) {
     if (options.signal?.aborted) throw new DOMException('The export was cancelled.', 'AbortError');
-    const pdfPage = addPrintPage(doc, format, lab);
+    const pdfPage = addPrintPage(doc, sheet);
     for (const slot of page.slots) {
       prepareAhead();
       const pixels = await prepared.get(slot)!;
       prepared.delete(slot);
       prepareAhead();
       const image = await doc.embedJpg(pixels.jpeg);
-      pdfPage.drawImage(image, toPoints(slot.frame, format, lab));
+      pdfPage.drawImage(image, toPoints(slot.frame, sheet));
       images.push(image);
     }
-    for (const text of page.texts) drawText(pdfPage, text, font, format, lab);
-    options.progress?.(index + 1, book.pages.length);
+    for (const text of page.texts) drawText(pdfPage, text, font, sheet);
+    options.progress?.(index + 1, pages.length);
   }
   await doc.flush();
   tagImages(doc, images, icc);
@@ -81,28 +97,28 @@ export async function writeBookPdf(book: Book, format: BookFormat, lab: Lab, ass
 }
 
 /** Every character of the book's text must be in the font: a missing glyph prints as nothing. */
-function checkGlyphs(book: Book, fontBytes: Uint8Array): void {
+function checkGlyphs(pages: readonly BookPage[], fontBytes: Uint8Array): void {
   const font = fontkit.create(fontBytes as unknown as Buffer);
   const missing = new Set<string>();
-  for (const page of book.pages) for (const text of page.texts) for (const char of text.text) if (char.trim() && !font.hasGlyphForCodePoint(char.codePointAt(0)!)) missing.add(char);
+  for (const page of pages) for (const text of page.texts) for (const char of text.text) if (char.trim() && !font.hasGlyphForCodePoint(char.codePointAt(0)!)) missing.add(char);
   if (missing.size) throw new BookExportError(`The book's font cannot print ${[...missing].slice(0, 8).join(' ')}${missing.size > 8 ? ' …' : ''}. Edit those titles, or choose a language written in Latin, Greek or Cyrillic letters for this book.`);
 }
 
-function addPrintPage(doc: PDFDocument, format: BookFormat, lab: Lab): PDFPage {
+function addPrintPage(doc: PDFDocument, sheet: Sheet): PDFPage {
   const k = POINTS_PER_MM;
-  const width = (format.widthMm + 2 * lab.bleedMm) * k;
-  const height = (format.heightMm + 2 * lab.bleedMm) * k;
+  const width = (sheet.widthMm + 2 * sheet.bleedMm) * k;
+  const height = (sheet.heightMm + 2 * sheet.bleedMm) * k;
   const page = doc.addPage([width, height]);
   page.setMediaBox(0, 0, width, height);
   page.setBleedBox(0, 0, width, height);
-  page.setTrimBox(lab.bleedMm * k, lab.bleedMm * k, format.widthMm * k, format.heightMm * k);
+  page.setTrimBox(sheet.bleedMm * k, sheet.bleedMm * k, sheet.widthMm * k, sheet.heightMm * k);
   return page;
 }
 
 /** Model millimetres (top-left origin on the trim) to PDF points (bottom-left origin on the MediaBox). */
-function toPoints(frame: { x: number; y: number; w: number; h: number }, format: BookFormat, lab: Lab) {
+function toPoints(frame: { x: number; y: number; w: number; h: number }, sheet: Sheet) {
   const k = POINTS_PER_MM;
-  return { x: (lab.bleedMm + frame.x) * k, y: (lab.bleedMm + format.heightMm - frame.y - frame.h) * k, width: frame.w * k, height: frame.h * k };
+  return { x: (sheet.bleedMm + frame.x) * k, y: (sheet.bleedMm + sheet.heightMm - frame.y - frame.h) * k, width: frame.w * k, height: frame.h * k };
 }
 
 /** Pixels a slot is encoded at: its printed size at the target resolution (rounded up, so never under it). */
@@ -110,15 +126,25 @@ function targetSize(slot: PhotoSlot): { width: number; height: number } {
   return { width: Math.ceil((slot.frame.w / 25.4) * TARGET_PPI), height: Math.ceil((slot.frame.h / 25.4) * TARGET_PPI) };
 }
 
-/** One line, centred or left-aligned, shrunk (to 60 % at most) to fit its frame. */
-function drawText(page: PDFPage, block: TextBlock, font: PDFFont, format: BookFormat, lab: Lab): void {
+/**
+ * One line, centred or left-aligned, shrunk (to 60 % at most) to fit its frame; a spine's text
+ * runs down its frame (turned a quarter clockwise, read with the book lying face up).
+ */
+function drawText(page: PDFPage, block: TextBlock, font: PDFFont, sheet: Sheet): void {
   if (!block.text.trim()) return;
-  const box = toPoints(block.frame, format, lab);
+  const box = toPoints(block.frame, sheet);
+  const down = block.rotate === -90;
+  const length = down ? box.height : box.width;
   let size = block.sizePt;
-  while (size > block.sizePt * 0.6 && font.widthOfTextAtSize(block.text, size) > box.width) size -= 0.5;
+  while (size > block.sizePt * 0.6 && font.widthOfTextAtSize(block.text, size) > length) size -= 0.5;
   const width = font.widthOfTextAtSize(block.text, size);
+  const color = rgb(0.12, 0.12, 0.14);
+  if (down) {
+    page.drawText(block.text, { x: box.x + (box.width - size * 0.7) / 2, y: box.y + box.height - (box.height - width) / 2, size, font, color, rotate: degrees(-90) });
+    return;
+  }
   const x = block.align === 'center' ? box.x + (box.width - width) / 2 : box.x;
-  page.drawText(block.text, { x, y: box.y + box.height - size, size, font, color: rgb(0.12, 0.12, 0.14) });
+  page.drawText(block.text, { x, y: box.y + box.height - size, size, font, color });
 }
 
 /** Photos are sRGB: say so with the profile, not DeviceRGB. */

@@ -105,7 +105,7 @@ export interface Report {
   events?: ReportEvent[];
   memories?: ReportMemory[];
   /** The exported book (the `book` command's --out). */
-  book?: { pdf: string; pages: number; format: string; lab: string; memoryId: string };
+  book?: { pdf: string; cover?: string; pages: number; format: string; lab: string; memoryId: string };
   /** The language titles and reasons are written in. */
   language?: Language;
   timings: { importMs: number; analyseMs?: number; clusterMs?: number; rankMs?: number; exportMs?: number };
