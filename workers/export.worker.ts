@@ -1,4 +1,4 @@
-/** Export worker: a book's print PDF, page by page (src/pipeline/book/pdf.ts with src/media/print-pixels.ts). */
+/** Export worker: a book's print PDF, page by page (src/pipeline/book/pdf.ts), its photos prepared by a pool of print-pixels workers. */
 import { expose } from 'comlink';
 import fontUrl from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf?url';
 import { openKeepsakeDB, type KeepsakeDatabase } from '../src/db/schema';
@@ -7,11 +7,22 @@ import { resolutionIssues } from '../src/pipeline/book/model';
 import { BookExportError, writeBookPdf, writeCoverPdf } from '../src/pipeline/book/pdf';
 import { coverLayout } from '../src/pipeline/book/cover';
 import type { PhotoSlot } from '../src/pipeline/book/model';
-import { slotPixels } from '../src/media/print-pixels';
+import { WorkerPool, poolSizeFor } from '../src/bridge/pool';
+import type { PrintPixelsWorkerApi } from './print-pixels.worker';
 
 let db: Promise<KeepsakeDatabase> | null = null;
 const database = (): Promise<KeepsakeDatabase> => (db ??= openKeepsakeDB());
 let running: AbortController | null = null;
+
+/**
+ * Decoding and encoding the photos is most of an export's work: it runs in a pool of workers (one
+ * per core) while this one assembles the PDF.
+ */
+const pixelWorkers = new WorkerPool<PrintPixelsWorkerApi>(
+  () => new Worker(new URL('./print-pixels.worker.ts', import.meta.url), { type: 'module', name: 'print-pixels' }),
+  poolSizeFor(),
+  5_000,
+);
 
 /** Served by our own build: the colour profile from public/print, the font from the dejavu-fonts-ttf package. */
 async function asset(url: string): Promise<Uint8Array> {
@@ -40,7 +51,7 @@ const api = {
     try {
       const [iccProfile, font] = await Promise.all([asset(`${import.meta.env.BASE_URL}print/sRGB.icc`), asset(fontUrl)]);
       const assets = { iccProfile, font };
-      const pixels = (slot: PhotoSlot, target: { width: number; height: number }) => slotPixels(store, slot, target);
+      const pixels = (slot: PhotoSlot, target: { width: number; height: number }) => pixelWorkers.run((worker) => worker.pixels(slot, target));
       const pdf = new Blob([(await writeBookPdf(book, format, lab, assets, { pixels, signal: running.signal, progress })) as Uint8Array<ArrayBuffer>], { type: 'application/pdf' });
       if (!lab.coverSeparate) return { pdf, cover: null };
       const coverId = book.pages[0]?.slots[0]?.photoId;
@@ -50,6 +61,7 @@ const api = {
       return { pdf, cover: new Blob([cover as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }) };
     } finally {
       running = null;
+      pixelWorkers.terminate();
     }
   },
   cancel(): void {

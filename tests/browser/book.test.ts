@@ -8,37 +8,24 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type Browser } from '../../cli/browser';
-import { serveDist } from '../../cli/serve';
-import { importFiles, openApp, waitForAnalysis } from '../../cli/drive';
+import { appWithPhotos, type AppSession } from './session';
 import { CORPUS, manifest } from '../corpus';
 
-const quiet = (): void => undefined;
 const files = manifest().files.filter((file) => ['S-E1', 'S-E4'].includes(file.event_id ?? ''));
 
-let server: Server;
-let url: string;
-let browser: Browser;
+let session: AppSession;
 let page: Page;
 
 const slots = (): Promise<string[]> => page.locator('[data-testid=book-page] [data-testid=book-slot]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-photo-id')!));
 const pageCount = (): Promise<number> => page.locator('[data-testid=book-page-thumb]').count();
 
 beforeAll(async () => {
-  ({ server, url } = await serveDist());
-  browser = await launchBrowser();
-  page = await openApp(browser.context, url);
-  await importFiles(page, files.map((file) => join(CORPUS, file.path)), quiet, 'file-input');
-  await waitForAnalysis(page, quiet);
-  await page.evaluate(() => window.__keepsake!.clusterSettled());
+  session = await appWithPhotos(files.map((file) => join(CORPUS, file.path)));
+  page = session.page;
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+afterAll(() => session?.close());
 
 describe('the photobook', () => {
   let pages: number;

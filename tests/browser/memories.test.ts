@@ -6,21 +6,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
-import { launchBrowser, type Browser } from '../../cli/browser';
-import { serveDist } from '../../cli/serve';
-import { importFiles, openApp, waitForAnalysis } from '../../cli/drive';
+import { appWithPhotos, type AppSession } from './session';
 import type { Report } from '../../src/pipeline/report/report';
 import { CORPUS, manifest } from '../corpus';
 
-const quiet = (): void => undefined;
 const files = manifest().files.filter((file) => ['S-E1', 'S-E2', 'S-E3', 'S-E6'].includes(file.event_id ?? '') || /IMG_1(00[15]|076|144|147|150|154|183|224|268)\./.test(file.path));
 const zoo = manifest().files.filter((file) => file.event_id === 'S-E3').map((file) => file.sha256);
 
-let server: Server;
-let url: string;
-let browser: Browser;
+let session: AppSession;
 let page: Page;
 
 async function report(): Promise<Report> {
@@ -36,17 +30,11 @@ async function showMemories(): Promise<void> {
 const card = (id: string): string => `[data-testid=memory-card][data-memory-id="${id}"]`;
 
 beforeAll(async () => {
-  ({ server, url } = await serveDist());
-  browser = await launchBrowser();
-  page = await openApp(browser.context, url);
-  await importFiles(page, files.map((file) => join(CORPUS, file.path)), quiet, 'file-input');
-  await waitForAnalysis(page, quiet);
+  session = await appWithPhotos(files.map((file) => join(CORPUS, file.path)));
+  page = session.page;
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  server?.close();
-});
+afterAll(() => session?.close());
 
 describe('memories', () => {
   let first: Report;

@@ -26,8 +26,8 @@ export interface SlotPixels {
 
 /** Resolution photos are encoded at: enough for print, not more (DESIGN.md §7: ~300–350 ppi). */
 export const TARGET_PPI = 300;
-/** Photos prepared ahead of the page being drawn: decoding and encoding overlap (the browser does them off the thread), memory stays bounded. */
-const PREPARED_AHEAD = 3;
+/** Photos prepared ahead of the page being drawn: the caller may decode and encode them in parallel; memory stays bounded. */
+const PREPARED_AHEAD = 4;
 
 export interface PdfOptions {
   /** Pixels of one slot: its photo, cropped and scaled to at most the target size. */
