@@ -55,6 +55,10 @@ describe('npm run book', () => {
     expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
     expect(JSON.parse(check.stdout.split('\n').find((line) => line.startsWith('{'))!).pages).toBe(report.book!.pages);
     expect(report.timings.exportMs).toBeGreaterThan(0);
+    // This lab wants the cover apart: it passes the same preflight.
+    expect(report.book!.cover).toBe('book-cover.pdf');
+    const cover = spawnSync(join(CORPUS, '../tools/check-print-pdf.sh'), [join(dir, 'book-cover.pdf'), '--min-ppi', '300', '--bleed-mm', '4'], { encoding: 'utf8' });
+    expect(cover.stdout.trim().split('\n').at(-1), cover.stdout).toBe('SUMMARY: PASS');
   });
 
   it('exits 2 with a usage message on bad arguments', () => {

@@ -177,6 +177,13 @@ describe('ranking that learns', () => {
       expect(memory.photoIds).toContain(memory.coverPhotoId);
     }
     expect(memories.map((m) => m.rank)).toEqual(memories.map((_, i) => i));
+    // A trip is also in its year and its season: each card still shows a photo of its own where it has one.
+    const used = new Set<string>();
+    for (const memory of memories) {
+      if (memory.photoIds.some((id) => !used.has(id))) expect(used.has(memory.coverPhotoId), memory.id).toBe(false);
+      used.add(memory.coverPhotoId);
+    }
+    expect(used.size).toBeGreaterThan(memories.length / 2);
   });
 });
 

@@ -8,7 +8,7 @@ import { memoryCandidates } from './candidates';
 import type { MemoryLibrary } from './library';
 import { libraryStats, rankMemories, replaySignals } from './rank';
 import { titleMemory, whySentence } from '../story';
-import type { Language, MemoryFacts, MemoryKind, WhyReason } from './types';
+import type { Language, MemoryFacts, MemoryKind, MemoryPhoto, WhyReason } from './types';
 
 export interface Memory {
   id: string;
@@ -36,7 +36,9 @@ export function generateMemories(library: MemoryLibrary, signals: readonly Signa
   const candidates = memoryCandidates(library);
   const stats = libraryStats(library, candidates);
   const profile = replaySignals(signals, candidates, stats);
+  const covers = new Set<string>();
   return rankMemories(candidates, profile, stats, { explore: true }).map(({ candidate, selection, score, why }, rank) => {
+    const coverPhotoId = freshCover(selection.cover, selection.photoIds, candidate.photos, covers);
     const edited = profile.edits.get(candidate.id)?.title;
     const generated = titleMemory(candidate.facts, lang, variantOf(candidate.id));
     return {
@@ -49,7 +51,7 @@ export function generateMemories(library: MemoryLibrary, signals: readonly Signa
       reasons: why,
       score,
       rank,
-      coverPhotoId: selection.cover,
+      coverPhotoId,
       photoIds: selection.photoIds,
       poolPhotoIds: candidate.photos.map((photo) => photo.id),
       facts: candidate.facts,
@@ -57,6 +59,23 @@ export function generateMemories(library: MemoryLibrary, signals: readonly Signa
     };
   });
 }
+
+/**
+ * Memories share photos (a trip is also in its year and its season): a cover already used by a
+ * memory ranked higher gives way to the memory's next best photo, so the cards do not repeat.
+ */
+function freshCover(cover: string, selection: readonly string[], photos: readonly MemoryPhoto[], used: Set<string>): string {
+  const byId = new Map(photos.map((photo) => [photo.id, photo]));
+  const choice = used.has(cover)
+    ? (selection
+        .filter((id) => !used.has(id))
+        .sort((a, b) => appeal(byId.get(b)) - appeal(byId.get(a)))[0] ?? cover)
+    : cover;
+  used.add(choice);
+  return choice;
+}
+
+const appeal = (photo: MemoryPhoto | undefined): number => (photo ? photo.quality + (photo.faceCount ? 0.1 : 0) : 0);
 
 /** A stable small number from a memory id, so each memory keeps its title wording from run to run. */
 function variantOf(id: string): number {
