@@ -45,7 +45,10 @@ export default defineConfig({
         // The app shell (and workers, wasm) work offline after the first visit; the demo photos are
         // fetched only when asked for, so they are not precached. The models and the wasm runtimes
         // (models/registry.ts, ~27 MB) are precached so analysis works offline too.
-        globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}', 'models/**/*.{tflite,bin,json}', 'vendor/**/*.{wasm,js}', 'geo/*.bin'],
+        // The print profile and the Latin font are precached so a book exports offline; the CJK fonts
+        // (16 MB) are cached the first time a Japanese or Chinese book is exported.
+        globPatterns: ['**/*.{js,css,html,svg,png,wasm,webmanifest}', 'models/**/*.{tflite,bin,json}', 'vendor/**/*.{wasm,js}', 'geo/*.bin', 'print/*.icc', 'assets/DejaVuSans-*.ttf'],
+        runtimeCaching: [{ urlPattern: /\/assets\/NotoSans[A-Z]{2}_400Regular-.*\.ttf$/, handler: 'CacheFirst', options: { cacheName: 'print-fonts' } }],
         globIgnores: ['demo/**'],
         // The tasks-vision wasm alone is 13 MB.
         maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,

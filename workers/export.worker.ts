@@ -1,10 +1,12 @@
 /** Export worker: a book's print PDF, page by page (src/pipeline/book/pdf.ts), its photos prepared by a pool of print-pixels workers. */
 import { expose } from 'comlink';
 import fontUrl from 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf?url';
+import japaneseFontUrl from '@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf?url';
+import chineseFontUrl from '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf?url';
 import { openKeepsakeDB, type KeepsakeDatabase } from '../src/db/schema';
 import { formatById, labById } from '../src/pipeline/book/formats';
 import { resolutionIssues } from '../src/pipeline/book/model';
-import { BookExportError, writeBookPdf, writeCoverPdf } from '../src/pipeline/book/pdf';
+import { BookExportError, needsCjkFont, writeBookPdf, writeCoverPdf } from '../src/pipeline/book/pdf';
 import { coverLayout } from '../src/pipeline/book/cover';
 import type { PhotoSlot } from '../src/pipeline/book/model';
 import { WorkerPool, poolSizeFor } from '../src/bridge/pool';
@@ -31,6 +33,16 @@ async function asset(url: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+/**
+ * DejaVu for Latin, Greek and Cyrillic; Noto Sans JP and SC (several MB each) fetched only when a
+ * text needs them, Japanese first when there is kana, else Chinese.
+ */
+async function fontsFor(texts: string[]): Promise<Uint8Array[]> {
+  if (!needsCjkFont(texts)) return [await asset(fontUrl)];
+  const kana = texts.some((text) => /[\u3040-\u30FF]/u.test(text));
+  return Promise.all([fontUrl, ...(kana ? [japaneseFontUrl, chineseFontUrl] : [chineseFontUrl, japaneseFontUrl])].map(asset));
+}
+
 const api = {
   /**
    * The PDF of a stored book, and its cover apart when the lab wants that, as Blobs (handed over by
@@ -49,8 +61,8 @@ const api = {
     if (blocked.length) throw new BookExportError(`Photos on pages ${[...new Set(blocked.map((issue) => issue.page))].join(', ')} would print under 150 ppi. Make them smaller or choose other photos.`);
     running = new AbortController();
     try {
-      const [iccProfile, font] = await Promise.all([asset(`${import.meta.env.BASE_URL}print/sRGB.icc`), asset(fontUrl)]);
-      const assets = { iccProfile, font };
+      const [iccProfile, fonts] = await Promise.all([asset(`${import.meta.env.BASE_URL}print/sRGB.icc`), fontsFor(book.pages.flatMap((page) => page.texts.map((text) => text.text)))]);
+      const assets = { iccProfile, fonts };
       const pixels = (slot: PhotoSlot, target: { width: number; height: number }) => pixelWorkers.run((worker) => worker.pixels(slot, target));
       const pdf = new Blob([(await writeBookPdf(book, format, lab, assets, { pixels, signal: running.signal, progress })) as Uint8Array<ArrayBuffer>], { type: 'application/pdf' });
       if (!lab.coverSeparate) return { pdf, cover: null };

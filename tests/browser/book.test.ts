@@ -86,4 +86,19 @@ describe('the photobook', () => {
     expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
     expect(JSON.parse(check.stdout.split('\n').find((line) => line.startsWith('{'))!).pages).toBe(pages);
   });
+
+  it('exports a book titled in Japanese with its glyphs embedded', async () => {
+    await page.evaluate(() => window.__keepsake!.setLanguage('ja'));
+    await page.evaluate(() => window.__keepsake!.clusterSettled());
+    const made = await page.evaluate(() => window.__keepsake!.makeBook(null, 'square-20', 'saddle-stitch'));
+    if ('error' in made) throw new Error(made.error);
+    const download = page.waitForEvent('download');
+    const exported = await page.evaluate((id) => window.__keepsake!.exportBook(id), made.bookId);
+    expect(exported.ok, JSON.stringify(exported)).toBe(true);
+    const file = join(mkdtempSync(join(tmpdir(), 'keepsake-book-ja-')), 'book.pdf');
+    await (await download).saveAs(file);
+    const check = spawnSync(join(CORPUS, '../tools/check-print-pdf.sh'), [file, '--min-ppi', '300', '--bleed-mm', '3', '--page-multiple', '4'], { encoding: 'utf8' });
+    expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
+    expect(spawnSync('pdffonts', [file], { encoding: 'utf8' }).stdout).toMatch(/NotoSans(JP|SC)/);
+  });
 });

@@ -8,7 +8,7 @@ import { FORMATS, LABS, formatById, labById, printablePageCount, spineWidthMm } 
 import { bestPacking, heroSlot, layoutBook, MIN_PPI, safeRect, type LayoutInput } from '../../src/pipeline/book/layout';
 import { effectivePpi, resolutionIssues, type Book, type BookPhoto } from '../../src/pipeline/book/model';
 import { addBlankPage, editText, fillCrop, History, layoutChoices, movePage, panZoom, removePage, swapPhotos } from '../../src/pipeline/book/edit';
-import { BookExportError, writeBookPdf, writeCoverPdf } from '../../src/pipeline/book/pdf';
+import { BookExportError, needsCjkFont, writeBookPdf, writeCoverPdf } from '../../src/pipeline/book/pdf';
 import { coverLayout } from '../../src/pipeline/book/cover';
 import { nodeSlotPixels } from '../book-pixels';
 import { CORPUS, manifest } from '../corpus';
@@ -16,8 +16,9 @@ import { CORPUS, manifest } from '../corpus';
 const ROOT = resolve(__dirname, '../..');
 const assets = () => ({
   iccProfile: new Uint8Array(readFileSync(join(ROOT, 'public/print/sRGB.icc'))),
-  font: new Uint8Array(readFileSync(join(ROOT, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf'))),
+  fonts: [new Uint8Array(readFileSync(join(ROOT, 'node_modules/dejavu-fonts-ttf/ttf/DejaVuSans.ttf')))],
 });
+const japaneseFont = (): Uint8Array => new Uint8Array(readFileSync(join(ROOT, 'node_modules/@expo-google-fonts/noto-sans-jp/400Regular/NotoSansJP_400Regular.ttf')));
 
 const synthetic = (id: string, width: number, height: number, extra: Partial<BookPhoto> = {}): BookPhoto => ({ id, width, height, faces: [], quality: 0.6, favourite: false, ...extra });
 
@@ -176,11 +177,24 @@ describe('the print PDF', () => {
     expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
   }, 60_000);
 
-  it('refuses text its font cannot print, naming the characters', async () => {
+  it('refuses text no font can print, naming the characters', async () => {
     const { book, paths } = corpusBook();
     book.pages[0]!.texts[0]!.text = '京都の秋';
-    await expect(writeBookPdf(book, formatById('square-20')!, labById('standard')!, assets(), { pixels: nodeSlotPixels((id) => paths.get(id)!) })).rejects.toThrow(BookExportError);
+    await expect(writeBookPdf(book, formatById('square-20')!, labById('standard')!, assets(), { pixels: nodeSlotPixels((id) => paths.get(id)!) })).rejects.toThrow(/京 都 の 秋/);
   });
+
+  it('sets Japanese titles in the CJK font, and the preflight renders every glyph', async () => {
+    const { book, paths } = corpusBook();
+    book.pages[0]!.texts[0]!.text = '京都の秋、2024年10月';
+    expect(needsCjkFont(book.pages.flatMap((page) => page.texts.map((text) => text.text)))).toBe(true);
+    const pdf = await writeBookPdf({ ...book, pages: book.pages.slice(0, 4) }, formatById('square-20')!, labById('standard')!, { ...assets(), fonts: [...assets().fonts, japaneseFont()] }, { pixels: nodeSlotPixels((id) => paths.get(id)!) });
+    const file = join(mkdtempSync(join(tmpdir(), 'keepsake-ja-')), 'ja.pdf');
+    writeFileSync(file, pdf);
+    const check = spawnSync(resolve(CORPUS, '../tools/check-print-pdf.sh'), [file, '--min-ppi', '300', '--bleed-mm', '3'], { encoding: 'utf8' });
+    expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
+    expect(execFileSync('pdffonts', [file], { encoding: 'utf8' })).toMatch(/NotoSansJP/);
+    expect(execFileSync('pdftotext', ['-f', '1', '-l', '1', file, '-'], { encoding: 'utf8' })).toContain('京都の秋');
+  }, 60_000);
 
   it('stops when cancelled', async () => {
     const { book, paths } = corpusBook();

@@ -13,8 +13,12 @@ import type { Book, BookPage, PhotoSlot, TextBlock } from './model';
 export interface PdfAssets {
   /** An RGB ICC profile (sRGB): the OutputIntent and every image's colour space. */
   iccProfile: Uint8Array;
-  /** A TrueType font with the glyphs of every text in the book. */
-  font: Uint8Array;
+  /**
+   * TrueType fonts, preferred first: each text is set in the first that has all its glyphs (Latin
+   * in DejaVu, Japanese and Chinese in Noto CJK). The first is subset (checked for DejaVu); the
+   * others are embedded whole, as fontkit's subsetting breaks some fonts silently (DESIGN.md §7).
+   */
+  fonts: Uint8Array[];
 }
 
 export interface SlotPixels {
@@ -58,10 +62,15 @@ export function writeCoverPdf(book: Book, cover: BookPage, sheet: Sheet, assets:
 }
 
 async function writeSheets(book: Book, pages: readonly BookPage[], sheet: Sheet, assets: PdfAssets, options: PdfOptions): Promise<Uint8Array> {
-  checkGlyphs(pages, assets.font);
+  const fontFor = fontChoice(pages, assets.fonts);
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(assets.font, { subset: true });
+  const embedded = new Map<number, Promise<PDFFont>>();
+  const font = (block: TextBlock): Promise<PDFFont> => {
+    const index = fontFor(block);
+    if (!embedded.has(index)) embedded.set(index, doc.embedFont(assets.fonts[index]!, { subset: index === 0 }));
+    return embedded.get(index)!;
+  };
   const icc = doc.context.register(doc.context.flateStream(assets.iccProfile, { N: 3, Alternate: 'DeviceRGB' }));
   const images: PDFImage[] = [];
   const slots = pages.flatMap((page) => page.slots);
@@ -87,7 +96,7 @@ async function writeSheets(book: Book, pages: readonly BookPage[], sheet: Sheet,
       pdfPage.drawImage(image, toPoints(slot.frame, sheet));
       images.push(image);
     }
-    for (const text of page.texts) drawText(pdfPage, text, font, sheet);
+    for (const text of page.texts) if (text.text.trim()) drawText(pdfPage, text, await font(text), sheet);
     options.progress?.(index + 1, pages.length);
   }
   await doc.flush();
@@ -96,13 +105,28 @@ async function writeSheets(book: Book, pages: readonly BookPage[], sheet: Sheet,
   return doc.save();
 }
 
-/** Every character of the book's text must be in the font: a missing glyph prints as nothing. */
-function checkGlyphs(pages: readonly BookPage[], fontBytes: Uint8Array): void {
-  const font = fontkit.create(fontBytes as unknown as Buffer);
+/**
+ * The font of each text: the first with every glyph it needs. A missing glyph prints as nothing,
+ * so a text no font can print stops the export, naming the characters.
+ */
+function fontChoice(pages: readonly BookPage[], fonts: readonly Uint8Array[]): (block: TextBlock) => number {
+  const parsed = fonts.map((bytes) => fontkit.create(bytes as unknown as Buffer));
+  const prints = (index: number, text: string): boolean => [...text].every((char) => !char.trim() || parsed[index]!.hasGlyphForCodePoint(char.codePointAt(0)!));
+  const choice = new Map<string, number>();
   const missing = new Set<string>();
-  for (const page of pages) for (const text of page.texts) for (const char of text.text) if (char.trim() && !font.hasGlyphForCodePoint(char.codePointAt(0)!)) missing.add(char);
-  if (missing.size) throw new BookExportError(`The book's font cannot print ${[...missing].slice(0, 8).join(' ')}${missing.size > 8 ? ' …' : ''}. Edit those titles, or choose a language written in Latin, Greek or Cyrillic letters for this book.`);
+  for (const page of pages) {
+    for (const { text } of page.texts) {
+      const index = parsed.findIndex((_, i) => prints(i, text));
+      if (index >= 0) choice.set(text, index);
+      else for (const char of text) if (char.trim() && !parsed.some((font) => font.hasGlyphForCodePoint(char.codePointAt(0)!))) missing.add(char);
+    }
+  }
+  if (missing.size) throw new BookExportError(`No font Keepsake has can print ${[...missing].slice(0, 8).join(' ')}${missing.size > 8 ? ' …' : ''}. Edit those titles to print this book.`);
+  return (block) => choice.get(block.text) ?? 0;
 }
+
+/** Han, kana and hangul: texts that need a CJK font. */
+export const needsCjkFont = (texts: Iterable<string>): boolean => [...texts].some((text) => /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF]/u.test(text));
 
 function addPrintPage(doc: PDFDocument, sheet: Sheet): PDFPage {
   const k = POINTS_PER_MM;
