@@ -64,13 +64,12 @@ const api = {
       const [iccProfile, fonts] = await Promise.all([asset(`${import.meta.env.BASE_URL}print/sRGB.icc`), fontsFor(book.pages.flatMap((page) => page.texts.map((text) => text.text)))]);
       const assets = { iccProfile, fonts };
       const pixels = (slot: PhotoSlot, target: { width: number; height: number }) => pixelWorkers.run((worker) => worker.pixels(slot, target));
-      const pdf = new Blob([(await writeBookPdf(book, format, lab, assets, { pixels, signal: running.signal, progress })) as Uint8Array<ArrayBuffer>], { type: 'application/pdf' });
+      const pdf = await writeBookPdf(book, format, lab, assets, { pixels, signal: running.signal, progress });
       if (!lab.coverSeparate) return { pdf, cover: null };
       const coverId = book.pages[0]?.slots[0]?.photoId;
       const coverPhoto = coverId ? photos.get(coverId) : undefined;
       const layout = coverLayout(book, format, lab, coverPhoto && { id: coverPhoto.id, width: coverPhoto.width, height: coverPhoto.height, faces: (await store.get('analyses', coverPhoto.id))?.faces.map((face) => face.box) ?? [], quality: 0, favourite: false });
-      const cover = await writeCoverPdf(book, layout.page, layout.sheet, assets, { pixels, signal: running.signal });
-      return { pdf, cover: new Blob([cover as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }) };
+      return { pdf, cover: await writeCoverPdf(book, layout.page, layout.sheet, assets, { pixels, signal: running.signal }) };
     } finally {
       running = null;
       pixelWorkers.terminate();

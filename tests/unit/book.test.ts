@@ -131,7 +131,7 @@ describe('the print PDF', () => {
     const pdf = await writeBookPdf(book, formatById('square-20')!, labById('standard')!, assets(), { pixels: nodeSlotPixels((id) => paths.get(id)!), now: new Date(0) });
     const dir = mkdtempSync(join(tmpdir(), 'keepsake-book-'));
     const file = join(dir, 'book.pdf');
-    writeFileSync(file, pdf);
+    writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
     const check = spawnSync(resolve(CORPUS, '../tools/check-print-pdf.sh'), [file, '--min-ppi', '300', '--bleed-mm', '3', '--trim-mm', '200x200', '--json'], { encoding: 'utf8' });
     expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
     const verdict = JSON.parse(check.stdout.split('\n').find((line) => line.startsWith('{'))!);
@@ -172,7 +172,7 @@ describe('the print PDF', () => {
     for (const block of [...cover.page.slots.map((s) => s.frame), cover.page.texts[0]!.frame]) expect(block.x).toBeGreaterThanOrEqual(format.widthMm + cover.spineMm - 1e-6);
     const pdf = await writeCoverPdf(book, cover.page, cover.sheet, assets(), { pixels: nodeSlotPixels((id) => paths.get(id)!), now: new Date(0) });
     const out = join(mkdtempSync(join(tmpdir(), 'keepsake-cover-')), 'cover.pdf');
-    writeFileSync(out, pdf);
+    writeFileSync(out, Buffer.from(await pdf.arrayBuffer()));
     const check = spawnSync(resolve(CORPUS, '../tools/check-print-pdf.sh'), [out, '--min-ppi', '300', '--bleed-mm', '3', '--trim-mm', `${cover.sheet.widthMm}x200`], { encoding: 'utf8' });
     expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
   }, 60_000);
@@ -189,7 +189,7 @@ describe('the print PDF', () => {
     expect(needsCjkFont(book.pages.flatMap((page) => page.texts.map((text) => text.text)))).toBe(true);
     const pdf = await writeBookPdf({ ...book, pages: book.pages.slice(0, 4) }, formatById('square-20')!, labById('standard')!, { ...assets(), fonts: [...assets().fonts, japaneseFont()] }, { pixels: nodeSlotPixels((id) => paths.get(id)!) });
     const file = join(mkdtempSync(join(tmpdir(), 'keepsake-ja-')), 'ja.pdf');
-    writeFileSync(file, pdf);
+    writeFileSync(file, Buffer.from(await pdf.arrayBuffer()));
     const check = spawnSync(resolve(CORPUS, '../tools/check-print-pdf.sh'), [file, '--min-ppi', '300', '--bleed-mm', '3'], { encoding: 'utf8' });
     expect(check.stdout.trim().split('\n').at(-1), check.stdout).toBe('SUMMARY: PASS');
     expect(execFileSync('pdffonts', [file], { encoding: 'utf8' })).toMatch(/NotoSansJP/);

@@ -6,7 +6,8 @@
  * the text font embedded. Runs in a worker or in Node; the caller supplies the pixels.
  */
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, PDFHexString, PDFName, PDFString, degrees, rgb, type PDFFont, type PDFImage, type PDFPage, type PDFRef } from 'pdf-lib';
+import { PDFDocument, PDFHexString, PDFName, PDFString, degrees, rgb, type PDFFont, type PDFImage, type PDFObject, type PDFPage, type PDFRef } from 'pdf-lib';
+import { PdfStreamWriter } from './pdf-stream';
 import { POINTS_PER_MM, type BookFormat, type Lab } from './formats';
 import type { Book, BookPage, PhotoSlot, TextBlock } from './model';
 
@@ -52,16 +53,16 @@ export interface Sheet {
   bleedMm: number;
 }
 
-export function writeBookPdf(book: Book, format: BookFormat, lab: Lab, assets: PdfAssets, options: PdfOptions): Promise<Uint8Array> {
+export function writeBookPdf(book: Book, format: BookFormat, lab: Lab, assets: PdfAssets, options: PdfOptions): Promise<Blob> {
   return writeSheets(book, book.pages, { widthMm: format.widthMm, heightMm: format.heightMm, bleedMm: lab.bleedMm }, assets, options);
 }
 
 /** The cover as its own PDF (back, spine and front on one sheet), for labs that want it apart. */
-export function writeCoverPdf(book: Book, cover: BookPage, sheet: Sheet, assets: PdfAssets, options: PdfOptions): Promise<Uint8Array> {
+export function writeCoverPdf(book: Book, cover: BookPage, sheet: Sheet, assets: PdfAssets, options: PdfOptions): Promise<Blob> {
   return writeSheets(book, [cover], sheet, assets, options);
 }
 
-async function writeSheets(book: Book, pages: readonly BookPage[], sheet: Sheet, assets: PdfAssets, options: PdfOptions): Promise<Uint8Array> {
+async function writeSheets(book: Book, pages: readonly BookPage[], sheet: Sheet, assets: PdfAssets, options: PdfOptions): Promise<Blob> {
   const fontFor = fontChoice(pages, assets.fonts);
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
@@ -72,7 +73,9 @@ async function writeSheets(book: Book, pages: readonly BookPage[], sheet: Sheet,
     return embedded.get(index)!;
   };
   const icc = doc.context.register(doc.context.flateStream(assets.iccProfile, { N: 3, Alternate: 'DeviceRGB' }));
-  const images: PDFImage[] = [];
+  // Photos are sRGB: they say so with the profile, not DeviceRGB.
+  const colourSpace = doc.context.obj([PDFName.of('ICCBased'), icc]);
+  const writer = new PdfStreamWriter(doc.context);
   const slots = pages.flatMap((page) => page.slots);
   const prepared = new Map<PhotoSlot, Promise<SlotPixels>>();
   let next = 0;
@@ -94,15 +97,17 @@ async function writeSheets(book: Book, pages: readonly BookPage[], sheet: Sheet,
       prepareAhead();
       const image = await doc.embedJpg(pixels.jpeg);
       pdfPage.drawImage(image, toPoints(slot.frame, sheet));
-      images.push(image);
+      // Written out at once: the file's photos never wait in memory for the end.
+      await image.embed();
+      tagImage(doc, image, colourSpace);
+      writer.writeAndDrop(image.ref);
     }
     for (const text of page.texts) if (text.text.trim()) drawText(pdfPage, text, await font(text), sheet);
     options.progress?.(index + 1, pages.length);
   }
   await doc.flush();
-  tagImages(doc, images, icc);
   markPdfX(doc, book, icc, options.now ?? new Date());
-  return doc.save();
+  return writer.finish();
 }
 
 /**
@@ -171,15 +176,11 @@ function drawText(page: PDFPage, block: TextBlock, font: PDFFont, sheet: Sheet):
   page.drawText(block.text, { x, y: box.y + box.height - size, size, font, color });
 }
 
-/** Photos are sRGB: say so with the profile, not DeviceRGB. */
-function tagImages(doc: PDFDocument, images: readonly PDFImage[], icc: PDFRef): void {
-  const space = doc.context.obj([PDFName.of('ICCBased'), icc]);
-  for (const image of images) {
-    const stream = doc.context.lookup(image.ref);
-    const dict = stream && 'dict' in stream ? (stream as unknown as { dict: { set(key: PDFName, value: unknown): void } }).dict : null;
-    if (!dict) throw new BookExportError('an embedded photo could not be tagged with its colour profile');
-    dict.set(PDFName.of('ColorSpace'), space);
-  }
+function tagImage(doc: PDFDocument, image: PDFImage, colourSpace: PDFObject): void {
+  const stream = doc.context.lookup(image.ref);
+  const dict = stream && 'dict' in stream ? (stream as unknown as { dict: { set(key: PDFName, value: PDFObject): void } }).dict : null;
+  if (!dict) throw new BookExportError('an embedded photo could not be tagged with its colour profile');
+  dict.set(PDFName.of('ColorSpace'), colourSpace);
 }
 
 /** PDF/X-4 markers: OutputIntent, XMP metadata, Info /Trapped and /GTS_PDFXVersion, trailer /ID. */
