@@ -264,7 +264,7 @@ export const da = {
   'book.panRight': 'Vis mere til højre',
   'book.panUp': 'Vis mere foroven',
   'book.panDown': 'Vis mere forneden',
-  'book.photoHelp': 'Træk et billede hen på et andet, her eller på en side i striben, for at bytte om på dem. Vælg et billede for at zoome og flytte beskæringen (piletaster, + og −).',
+  'book.photoHelp': 'Træk et billede hen på et andet for at bytte om på dem, eller hen på en side i striben for at flytte det dertil. Vælg et billede for at zoome og flytte beskæringen (piletaster, + og −).',
   'book.texts': 'Tekst på denne side',
   'book.soft': (p) => `${number(p.ppi)} ppi: kan blive uskarpt på tryk`,
   'book.blocked': (p) => `${number(p.ppi)} ppi: for lille til tryk`,

@@ -264,7 +264,7 @@ export const de = {
   'book.panRight': 'Mehr vom rechten Rand zeigen',
   'book.panUp': 'Mehr vom oberen Rand zeigen',
   'book.panDown': 'Mehr vom unteren Rand zeigen',
-  'book.photoHelp': 'Zieh ein Foto auf ein anderes, hier oder auf einer Seite in der Leiste, um die beiden zu tauschen. Wähle ein Foto aus, um seinen Ausschnitt zu zoomen und zu verschieben (Pfeiltasten, + und −).',
+  'book.photoHelp': 'Zieh ein Foto auf ein anderes, um die beiden zu tauschen, oder auf eine Seite in der Leiste, um es dorthin zu verschieben. Wähle ein Foto aus, um seinen Ausschnitt zu zoomen und zu verschieben (Pfeiltasten, + und −).',
   'book.texts': 'Text auf dieser Seite',
   'book.soft': (p) => `${number(p.ppi)} ppi: wird im Druck womöglich unscharf`,
   'book.blocked': (p) => `${number(p.ppi)} ppi: zu klein für den Druck`,

@@ -280,7 +280,7 @@ export const en = {
   'book.panRight': 'Show more of the right',
   'book.panUp': 'Show more of the top',
   'book.panDown': 'Show more of the bottom',
-  'book.photoHelp': 'Drag a photo onto another, here or on a page in the strip, to swap them. Select a photo to zoom and pan its crop (arrow keys, + and −).',
+  'book.photoHelp': 'Drag a photo onto another to swap them, or onto a page in the strip to move it there. Select a photo to zoom and pan its crop (arrow keys, + and −).',
   'book.texts': 'Text on this page',
   'book.soft': (p: { ppi: number }) => `${number(p.ppi)} ppi: may print soft`,
   'book.blocked': (p: { ppi: number }) => `${number(p.ppi)} ppi: too small to print`,

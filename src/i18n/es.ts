@@ -264,7 +264,7 @@ export const es = {
   'book.panRight': 'Mostrar más de la derecha',
   'book.panUp': 'Mostrar más de arriba',
   'book.panDown': 'Mostrar más de abajo',
-  'book.photoHelp': 'Arrastra una foto sobre otra, aquí o en una página de la tira, para intercambiarlas. Selecciona una foto para ampliar y desplazar su encuadre (teclas de flecha, + y −).',
+  'book.photoHelp': 'Arrastra una foto sobre otra para intercambiarlas, o sobre una página de la tira para moverla allí. Selecciona una foto para ampliar y desplazar su encuadre (teclas de flecha, + y −).',
   'book.texts': 'Texto de esta página',
   'book.soft': (p) => `${number(p.ppi)} ppi: puede imprimirse poco nítida`,
   'book.blocked': (p) => `${number(p.ppi)} ppi: demasiado pequeña para imprimir`,

@@ -270,7 +270,7 @@ export const fr = {
   'book.panRight': 'Afficher davantage la droite',
   'book.panUp': 'Afficher davantage le haut',
   'book.panDown': 'Afficher davantage le bas',
-  'book.photoHelp': 'Faites glisser une photo sur une autre, ici ou sur une page du bandeau, pour les échanger. Sélectionnez une photo pour zoomer et déplacer son cadrage (touches fléchées, + et −).',
+  'book.photoHelp': 'Faites glisser une photo sur une autre pour les échanger, ou sur une page du bandeau pour l’y déplacer. Sélectionnez une photo pour zoomer et déplacer son cadrage (touches fléchées, + et −).',
   'book.texts': 'Texte de cette page',
   'book.soft': (p) => `${number(p.ppi)} ppi\u00a0: risque d’être floue à l’impression`,
   'book.blocked': (p) => `${number(p.ppi)} ppi\u00a0: trop petite pour être imprimée`,

@@ -265,7 +265,7 @@ export const it = {
   'book.panRight': 'Mostra di più a destra',
   'book.panUp': 'Mostra di più in alto',
   'book.panDown': 'Mostra di più in basso',
-  'book.photoHelp': 'Trascina una foto su un’altra, qui o su una pagina della striscia, per scambiarle. Seleziona una foto per ingrandirne e spostarne il ritaglio (tasti freccia, + e −).',
+  'book.photoHelp': 'Trascina una foto su un’altra per scambiarle, o su una pagina della striscia per spostarla lì. Seleziona una foto per ingrandirne e spostarne il ritaglio (tasti freccia, + e −).',
   'book.texts': 'Testo in questa pagina',
   'book.soft': (p) => `${number(p.ppi)} ppi: in stampa potrebbe risultare poco nitida`,
   'book.blocked': (p) => `${number(p.ppi)} ppi: troppo piccola per la stampa`,

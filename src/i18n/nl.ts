@@ -264,7 +264,7 @@ export const nl = {
   'book.panRight': 'Meer van de rechterkant tonen',
   'book.panUp': 'Meer van de bovenkant tonen',
   'book.panDown': 'Meer van de onderkant tonen',
-  'book.photoHelp': 'Sleep een foto op een andere, hier of op een pagina in de strook, om ze te verwisselen. Selecteer een foto om de uitsnede te zoomen en te verschuiven (pijltjestoetsen, + en −).',
+  'book.photoHelp': 'Sleep een foto op een andere om ze te verwisselen, of op een pagina in de strook om hem daarheen te verplaatsen. Selecteer een foto om de uitsnede te zoomen en te verschuiven (pijltjestoetsen, + en −).',
   'book.texts': 'Tekst op deze pagina',
   'book.soft': (p) => `${number(p.ppi)} ppi: wordt mogelijk onscherp afgedrukt`,
   'book.blocked': (p) => `${number(p.ppi)} ppi: te klein om af te drukken`,

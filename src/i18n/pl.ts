@@ -285,7 +285,7 @@ export const pl = {
   'book.panRight': 'Pokaż więcej z prawej',
   'book.panUp': 'Pokaż więcej u góry',
   'book.panDown': 'Pokaż więcej u dołu',
-  'book.photoHelp': 'Przeciągnij zdjęcie na inne, tutaj lub na stronę na pasku, aby je zamienić miejscami. Zaznacz zdjęcie, aby powiększyć i przesunąć jego kadr (klawisze strzałek, + i −).',
+  'book.photoHelp': 'Przeciągnij zdjęcie na inne, aby zamienić je miejscami, albo na stronę na pasku, aby je tam przenieść. Zaznacz zdjęcie, aby powiększyć i przesunąć jego kadr (klawisze strzałek, + i −).',
   'book.texts': 'Tekst na tej stronie',
   'book.soft': (p) => `${number(p.ppi)} ppi: wydruk może być nieostry`,
   'book.blocked': (p) => `${number(p.ppi)} ppi: za małe do druku`,

@@ -264,7 +264,7 @@ export const pt = {
   'book.panRight': 'Mostrar mais da direita',
   'book.panUp': 'Mostrar mais de cima',
   'book.panDown': 'Mostrar mais de baixo',
-  'book.photoHelp': 'Arraste uma foto sobre outra, aqui ou em uma página da faixa, para trocá-las de lugar. Selecione uma foto para ampliar e mover o enquadramento (teclas de seta, + e −).',
+  'book.photoHelp': 'Arraste uma foto sobre outra para trocá-las de lugar, ou sobre uma página da faixa para movê-la para lá. Selecione uma foto para ampliar e mover o enquadramento (teclas de seta, + e −).',
   'book.texts': 'Texto nesta página',
   'book.soft': (p) => `${number(p.ppi)} ppi: pode sair pouco nítida na impressão`,
   'book.blocked': (p) => `${number(p.ppi)} ppi: pequena demais para imprimir`,

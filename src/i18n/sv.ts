@@ -264,7 +264,7 @@ export const sv = {
   'book.panRight': 'Visa mer till höger',
   'book.panUp': 'Visa mer upptill',
   'book.panDown': 'Visa mer nedtill',
-  'book.photoHelp': 'Dra en bild till en annan, här eller på en sida i remsan, för att byta plats på dem. Markera en bild för att zooma och flytta beskärningen (piltangenter, + och −).',
+  'book.photoHelp': 'Dra en bild till en annan för att byta plats på dem, eller till en sida i remsan för att flytta den dit. Markera en bild för att zooma och flytta beskärningen (piltangenter, + och −).',
   'book.texts': 'Text på den här sidan',
   'book.soft': (p) => `${number(p.ppi)} ppi: kan bli oskarp i tryck`,
   'book.blocked': (p) => `${number(p.ppi)} ppi: för liten för att tryckas`,

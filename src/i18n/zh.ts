@@ -261,7 +261,7 @@ export const zh = {
   'book.panRight': '显示更多右侧内容',
   'book.panUp': '显示更多上方内容',
   'book.panDown': '显示更多下方内容',
-  'book.photoHelp': '把一张照片拖到另一张上（在这里或页面列表中的某一页上均可），即可交换两者。选中一张照片，即可缩放和平移它的裁剪范围（方向键、+ 和 −）。',
+  'book.photoHelp': '把照片拖到另一张照片上即可交换，拖到页面列表中的某一页即可移到那一页。选中一张照片，即可缩放和平移它的裁剪范围（方向键、+ 和 −）。',
   'book.texts': '此页上的文字',
   'book.soft': (p) => `${number(p.ppi)} ppi：打印出来可能不够清晰`,
   'book.blocked': (p) => `${number(p.ppi)} ppi：太小，无法打印`,

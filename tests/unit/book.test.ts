@@ -7,7 +7,7 @@ import jpeg from 'jpeg-js';
 import { FORMATS, LABS, formatById, labById, printablePageCount, spineWidthMm } from '../../src/pipeline/book/formats';
 import { bestPacking, heroSlot, layoutBook, MIN_PPI, safeRect, type LayoutInput } from '../../src/pipeline/book/layout';
 import { effectivePpi, resolutionIssues, type Book, type BookPhoto } from '../../src/pipeline/book/model';
-import { addBlankPage, editText, fillCrop, History, layoutChoices, movePage, panZoom, removePage, swapPhotos } from '../../src/pipeline/book/edit';
+import { addBlankPage, editText, fillCrop, History, layoutChoices, movePage, movePhoto, panZoom, removePage, swapPhotos } from '../../src/pipeline/book/edit';
 import { BookExportError, needsCjkFont, writeBookPdf, writeCoverPdf } from '../../src/pipeline/book/pdf';
 import { coverLayout } from '../../src/pipeline/book/cover';
 import { nodeSlotPixels } from '../book-pixels';
@@ -228,6 +228,21 @@ describe('editing a book', () => {
     expect(shrunk.frame.w).toBeLessThan(book.pages[photoPage]!.slots[0]!.frame.w);
     const crop = fillCrop(byId.get('p3')!, 1);
     expect(crop.x + crop.w).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('moves a photo to another page, packing both pages again and keeping every photo', () => {
+    const pages = book.pages.map((page, i) => ({ page, i }));
+    const from = pages.find(({ page }) => page.kind === 'photos' && page.slots.length >= 2)!;
+    const to = pages.find(({ page, i }) => i !== from.i && page.kind === 'photos' && page.slots.length < 4)!;
+    const moving = from.page.slots[0]!.photoId;
+    const moved = movePhoto(book, { page: from.i, slot: 0 }, to.i, geometry, byId);
+    expect(moved.pages[from.i]!.slots.map((s) => s.photoId)).toEqual(from.page.slots.slice(1).map((s) => s.photoId));
+    expect(moved.pages[to.i]!.slots.map((s) => s.photoId).sort()).toEqual([...to.page.slots.map((s) => s.photoId), moving].sort());
+    const all = (b: typeof book): string[] => b.pages.flatMap((page) => page.slots.map((s) => s.photoId)).sort();
+    expect(all(moved)).toEqual(all(book));
+    for (const page of [moved.pages[from.i]!, moved.pages[to.i]!]) for (const slot of page.slots) expect(effectivePpi(byId.get(slot.photoId)!, slot)).toBeGreaterThanOrEqual(MIN_PPI - 1e-6);
+    // Never onto the title page.
+    expect(movePhoto(book, { page: from.i, slot: 0 }, 0, geometry, byId)).toBe(book);
   });
 
   it('offers other layouts of a page with the same photos', () => {

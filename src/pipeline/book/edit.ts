@@ -4,7 +4,7 @@
  * pages. Photos keep at least 300 ppi where the layout gave them that; crops never leave the photo.
  * Pure.
  */
-import { bestPacking, contentRect, MIN_PPI, type LayoutInput } from './layout';
+import { MIN_PPI, packEvery, photoArea, type LayoutInput } from './layout';
 import { effectivePpi, type Book, type BookPage, type BookPhoto, type PhotoSlot, type Rect } from './model';
 
 type Geometry = Pick<LayoutInput, 'format' | 'lab'>;
@@ -47,18 +47,47 @@ export function swapPhotos(book: Book, a: { page: number; slot: number }, b: { p
   return next;
 }
 
+/** Pages hold at most this many photos (the layouts the packing knows). */
+const MAX_PER_PAGE = 4;
+
+/**
+ * Move a photo to another page: both pages are packed again with their photos in order (a page
+ * left without photos stays as a blank page). Refused (the book returned as it was) onto a title
+ * page or a full page.
+ */
+export function movePhoto(book: Book, from: { page: number; slot: number }, toPage: number, geometry: Geometry, photos: ReadonlyMap<string, BookPhoto>): Book {
+  const source = book.pages[from.page];
+  const target = book.pages[toPage];
+  const slot = source?.slots[from.slot];
+  if (!source || !target || !slot || from.page === toPage || target.slots.length >= MAX_PER_PAGE) return book;
+  const targetKind = target.kind === 'blank' || target.kind === 'hero' ? 'photos' : target.kind;
+  const targetArea = photoArea(geometry, targetKind, toPage + 1);
+  if (!targetArea) return book;
+  const repack = (page: BookPage, ids: string[], area: Rect | null, kind: BookPage['kind']): BookPage => {
+    const members = ids.flatMap((id) => photos.get(id) ?? []);
+    if (!members.length || !area) return { ...page, kind: page.kind === 'chapter' || page.kind === 'title' ? page.kind : 'blank', layout: page.kind === 'chapter' ? 'chapter' : 'blank', slots: [] };
+    const packed = packEvery(members, area);
+    return { ...page, kind, layout: kind === 'chapter' ? `chapter-${packed.layout}` : packed.layout, slots: packed.slots };
+  };
+  const sourceIds = source.slots.filter((_, i) => i !== from.slot).map((s) => s.photoId);
+  const sourceKind = source.kind === 'hero' ? 'photos' : source.kind;
+  let next = replacePage(book, from.page, repack(source, sourceIds, photoArea(geometry, sourceKind, from.page + 1), sourceKind));
+  next = replacePage(next, toPage, repack(target, [...target.slots.map((s) => s.photoId), slot.photoId], targetArea, targetKind));
+  return next;
+}
+
 /** The arrangements a page's photos can take (its current one first), for "change layout". */
 export function layoutChoices(page: BookPage, pageIndex: number, geometry: Geometry, photos: ReadonlyMap<string, BookPhoto>): BookPage[] {
   const members = page.slots.flatMap((slot) => photos.get(slot.photoId) ?? []);
-  if (!members.length || page.kind === 'title') return [page];
-  const area = contentRect(geometry, pageIndex + 1);
+  const kind = page.kind === 'hero' ? 'photos' : page.kind;
+  const area = photoArea(geometry, kind, pageIndex + 1);
+  if (!members.length || !area || members.length > MAX_PER_PAGE) return [page];
   const choices = [page];
-  // Each photo alone on the page as the lead, the rest packed the best way: different rhythms.
+  // Each photo as the lead, the rest after it: different rhythms of the same photos.
   for (let lead = 0; lead < members.length; lead++) {
-    const order = [members[lead]!, ...members.filter((_, i) => i !== lead)];
-    const packed = bestPacking(order, area);
-    if (packed.slots.length === members.length && !choices.some((c) => c.layout === packed.layout && c.slots[0]?.photoId === packed.slots[0]?.photoId)) {
-      choices.push({ ...page, kind: 'photos', layout: packed.layout, slots: packed.slots });
+    const packed = packEvery([members[lead]!, ...members.filter((_, i) => i !== lead)], area);
+    if (!choices.some((c) => c.layout.endsWith(packed.layout) && c.slots[0]?.photoId === packed.slots[0]?.photoId)) {
+      choices.push({ ...page, kind, layout: kind === 'chapter' ? `chapter-${packed.layout}` : packed.layout, slots: packed.slots });
     }
   }
   return choices;

@@ -118,6 +118,13 @@ export function contentRect(input: Pick<LayoutInput, 'format' | 'lab'>, pageNumb
   return { x: left, y: outer, w: w - left - right, h: h - 2 * outer };
 }
 
+/** Where a page's photos go: below the title on a chapter page, the whole content area on a photo page; none on a title page. */
+export function photoArea(input: Pick<LayoutInput, 'format' | 'lab'>, kind: BookPage['kind'], pageNumber: number): Rect | null {
+  const area = contentRect(input, pageNumber);
+  if (kind === 'title') return null;
+  return kind === 'chapter' ? { x: area.x, y: area.y + CHAPTER_TEXT_MM, w: area.w, h: area.h - CHAPTER_TEXT_MM } : area;
+}
+
 /** Where faces may be on a page: the safe area, away from the gutter. */
 export function safeRect(input: Pick<LayoutInput, 'format' | 'lab'>, pageNumber: number): Rect {
   const { widthMm: w, heightMm: h } = input.format;
@@ -142,7 +149,7 @@ function chapterPage(input: LayoutInput, chapter: LayoutChapter, photos: BookPho
   const area = contentRect(input, pageNumber);
   const texts: TextBlock[] = [{ text: chapter.title, role: 'chapter', frame: { x: area.x, y: area.y, w: area.w, h: 12 }, sizePt: CHAPTER_PT, align: 'left' }];
   if (chapter.subtitle) texts.push({ text: chapter.subtitle, role: 'caption', frame: { x: area.x, y: area.y + 14, w: area.w, h: 6 }, sizePt: 10, align: 'left' });
-  const below = { x: area.x, y: area.y + CHAPTER_TEXT_MM, w: area.w, h: area.h - CHAPTER_TEXT_MM };
+  const below = photoArea(input, 'chapter', pageNumber)!;
   const packed = photos.length ? bestPacking(photos, below) : { slots: [], layout: 'chapter' };
   return { kind: 'chapter', layout: `chapter-${packed.layout}`, slots: packed.slots, texts };
 }
@@ -207,15 +214,24 @@ interface Packing {
 export function bestPacking(photos: readonly BookPhoto[], area: Rect): Packing {
   let best: Packing | null = null;
   let bestScore = -Infinity;
-  for (let k = photos.length; k >= 1; k--) {
-    for (const rows of ARRANGEMENTS[k] ?? []) {
-      const packing = justifiedRows(photos.slice(0, k), rows, area);
-      // Each photo placed is worth a little, so pages are not wasted on one small photo each.
-      const score = packing.coverage + 0.03 * k;
-      if (score > bestScore) [best, bestScore] = [packing, score];
-    }
+  for (let k = Math.min(photos.length, 4); k >= 1; k--) {
+    const packing = packEvery(photos.slice(0, k), area);
+    // Each photo placed is worth a little, so pages are not wasted on one small photo each.
+    const score = packing.coverage + 0.03 * k;
+    if (score > bestScore) [best, bestScore] = [packing, score];
   }
   return best!;
+}
+
+/** All of these photos (one to four) on the page, in the arrangement that fills it best. */
+export function packEvery(photos: readonly BookPhoto[], area: Rect): Packing {
+  let best: Packing | null = null;
+  for (const rows of ARRANGEMENTS[photos.length] ?? []) {
+    const packing = justifiedRows(photos, rows, area);
+    if (!best || packing.coverage > best.coverage) best = packing;
+  }
+  if (!best) throw new Error(`a page holds one to four photos, not ${photos.length}`);
+  return best;
 }
 
 /** Photos in rows of equal height filling the area's width, scaled to fit its height, centred; no photo above 300 ppi. */
