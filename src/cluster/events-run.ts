@@ -6,6 +6,7 @@
  */
 import { RECORD_SCHEMA, type EventRecord, type KeepsakeDatabase, type PhotoRecord } from '../db/schema';
 import { segmentLibrary, type EventPhoto } from '../pipeline/events/segment';
+import { hasOwnCaptureTime } from '../pipeline/import/time';
 import type { Gazetteer } from '../pipeline/geo/gazetteer';
 
 export const EVENTS_STATE_KEY = 'events-state';
@@ -28,7 +29,7 @@ export interface EventsRun {
 
 export function eventPhotos(photos: readonly PhotoRecord[]): EventPhoto[] {
   return photos.flatMap((photo) =>
-    photo.takenAt && (photo.takenAtSource === 'exif' || photo.takenAtSource === 'filename')
+    photo.takenAt && hasOwnCaptureTime(photo)
       ? [{ id: photo.id, takenAt: photo.takenAt, gps: photo.gps ? { lat: photo.gps.lat, lon: photo.gps.lon } : null }]
       : [],
   );

@@ -6,6 +6,7 @@
 import { RECORD_SCHEMA, type KeepsakeDatabase, type MemoryRecord, type PersonRecord } from '../db/schema';
 import { resolvePerson } from '../db/people';
 import { generateMemories } from '../pipeline/memories/generate';
+import { hasOwnCaptureTime } from '../pipeline/import/time';
 import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library';
 import { LANGUAGES, type Language, type MemoryPhoto } from '../pipeline/memories/types';
 import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-library';
@@ -70,7 +71,6 @@ async function readLibrary(db: KeepsakeDatabase, now: number): Promise<MemoryLib
   const groupOf = new Map(groups);
   const eventOf = new Map(events.flatMap((event) => event.photoIds.map((id) => [id, event.id] as const)));
   const analysisOf = new Map(analyses.map((analysis) => [analysis.photoId, analysis]));
-  const dated = (photo: (typeof photos)[number]): boolean => photo.takenAt !== null && (photo.takenAtSource === 'exif' || photo.takenAtSource === 'filename');
   // Photos not analysed yet wait: memories are made of what Keepsake has seen.
   const memoryPhotos: MemoryPhoto[] = photos.flatMap((photo) => {
     const analysis = analysisOf.get(photo.id);
@@ -78,7 +78,7 @@ async function readLibrary(db: KeepsakeDatabase, now: number): Promise<MemoryLib
     const group = groupOf.get(photo.id);
     return [{
       id: photo.id,
-      localMs: dated(photo) ? photo.localSortMs : null,
+      localMs: hasOwnCaptureTime(photo) ? photo.localSortMs : null,
       kind: analysis.kind.kind,
       quality: analysis.quality.score,
       themes: analysis.themes,
@@ -90,7 +90,7 @@ async function readLibrary(db: KeepsakeDatabase, now: number): Promise<MemoryLib
       appearance: analysis.appearance,
     }];
   });
-  const positions = photos.map((photo) => ({ id: photo.id, takenAt: dated(photo) ? photo.takenAt : null, gps: photo.gps }));
+  const positions = photos.map((photo) => ({ id: photo.id, takenAt: hasOwnCaptureTime(photo) ? photo.takenAt : null, gps: photo.gps }));
   return {
     photos: memoryPhotos,
     people: people.filter((person) => !person.mergedInto).map((person) => ({ id: person.id, name: person.name, hidden: person.hidden })),

@@ -6,6 +6,7 @@ import type { BookRecord, KeepsakeDatabase } from './schema';
 import { bookFromMemory, type BookSourceMemory, type BookSourcePhoto } from '../pipeline/book/from-memory';
 import { formatById, labById } from '../pipeline/book/formats';
 import { layoutBook } from '../pipeline/book/layout';
+import { hasOwnCaptureTime } from '../pipeline/import/time';
 import type { Language } from '../pipeline/memories/types';
 
 export interface MadeBook {
@@ -45,7 +46,7 @@ export async function sourcePhotos(db: KeepsakeDatabase, ids: readonly string[],
     if (!photo) return;
     const analysis = analyses[i];
     const event = eventOf.get(photo.id);
-    const dated = photo.takenAtSource === 'exif' || photo.takenAtSource === 'filename';
+    const dated = hasOwnCaptureTime(photo);
     photos.set(photo.id, {
       id: photo.id,
       width: photo.width,

@@ -5,6 +5,7 @@
 import type { KeepsakeDatabase } from '../db/schema';
 import { appearanceSimilarity } from '../pipeline/analyse/hash';
 import { groupSimilar, type SimilarGroup, type SimilarInput } from '../pipeline/analyse/similar';
+import { hasOwnCaptureTime } from '../pipeline/import/time';
 
 export const SIMILAR_GROUPS_KEY = 'similar-groups';
 
@@ -22,7 +23,7 @@ export async function groupLibrary(db: KeepsakeDatabase): Promise<number> {
     const camera = photo.camera ? [photo.camera.make, photo.camera.model].filter(Boolean).join(' ') || null : null;
     // Only a capture time from the photo itself dates a burst (a file date says when it was copied);
     // local wall-clock time, because shots seconds apart share their zone.
-    const dated = photo.takenAtSource === 'exif' || photo.takenAtSource === 'filename';
+    const dated = hasOwnCaptureTime(photo);
     return [{
       id: photo.id,
       takenMs: dated ? photo.localSortMs : null,

@@ -23,6 +23,7 @@ import {
   type PairwiseScores,
 } from './metrics';
 import { evaluateEvents, type EventsEvaluation } from './events';
+import { hasOwnCaptureTime } from '../import/time';
 
 /** The part of a report the evaluation reads (a whole Report fits). */
 export type EvalPhoto = Pick<ReportPhoto, 'id'> & Partial<Pick<ReportPhoto, 'paths' | 'kind' | 'faces' | 'similarGroup' | 'bestOfGroup' | 'takenAt' | 'takenAtSource' | 'gps' | 'eventId'>>;
@@ -231,7 +232,7 @@ function peopleSection(matched: Array<{ file: EvalManifestFile; photo: EvalPhoto
 function eventsSection(matched: Array<{ file: EvalManifestFile; photo: EvalPhoto | undefined }>): (EventsEvaluation & { status: 'ok' }) | Missing {
   if (!matched.some(({ photo }) => photo?.eventId !== undefined)) return { status: 'missing', reason: 'no photo in the report has an `eventId` field' };
   const photos = matched.flatMap(({ file, photo }) =>
-    file.capture && photo?.takenAt && (photo.takenAtSource === 'exif' || photo.takenAtSource === 'filename')
+    file.capture && photo?.takenAt && hasOwnCaptureTime(photo)
       ? [{ id: photo.id, path: file.path, takenAt: photo.takenAt, gps: photo.gps ?? null, eventId: photo.eventId ?? null, truthEvent: file.event_id ?? null }]
       : [],
   );

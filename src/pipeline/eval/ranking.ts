@@ -9,7 +9,7 @@
  */
 import type { SignalRecord } from '../../db/schema';
 import type { Theme } from '../analyse/types';
-import { localSortMs, dayKey } from '../import/time';
+import { dayKey, hasOwnCaptureTime, localSortMs } from '../import/time';
 import { memoryCandidates, type MemoryCandidate } from '../memories/candidates';
 import { toMemoryEvents, type MemoryLibrary } from '../memories/library';
 import { FEATURES, PRIOR_WEIGHTS, libraryStats, rankMemories, replaySignals, selectionFor, type LibraryStats } from '../memories/rank';
@@ -88,8 +88,7 @@ export interface RankingEvaluation {
 
 /** The library a report describes, as memories see it; `now` defaults to a year after the newest photo. */
 export function libraryFromReport(report: RankingReport, now?: number): MemoryLibrary {
-  const dated = (photo: Report['photos'][number]): number | null =>
-    photo.takenAt && (photo.takenAtSource === 'exif' || photo.takenAtSource === 'filename') ? localSortMs(photo.takenAt, Number.NaN) : null;
+  const dated = (photo: Report['photos'][number]): number | null => (hasOwnCaptureTime(photo) ? localSortMs(photo.takenAt, Number.NaN) : null);
   const photos: MemoryPhoto[] = report.photos.map((photo) => {
     const localMs = dated(photo);
     return {

@@ -1,4 +1,12 @@
 /** Time helpers for the timeline. Pure. */
+import type { TakenAtSource } from '../contracts';
+
+/**
+ * Whether a capture time comes from the photo itself (EXIF, or a camera's file name): only such a
+ * time dates a photo for events, bursts and memories; a file date says when a file was copied.
+ */
+export const hasOwnCaptureTime = (photo: { takenAt?: string | null; takenAtSource?: TakenAtSource }): boolean =>
+  !!photo.takenAt && (photo.takenAtSource === 'exif' || photo.takenAtSource === 'filename');
 
 const LOCAL_ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?/;
 
