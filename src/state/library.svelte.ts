@@ -2,10 +2,10 @@
  * The app's library state (Svelte 5 runes). Big arrays are `$state.raw` and replaced whole, never
  * mutated item by item, so 100,000 photos cost one reactive signal, not 100,000.
  */
-import type { AnalysisRecord, EventRecord, FaceRecord, FileOutcome, ImportJob, KeepsakeDatabase, MemoryRecord, PersonRecord, PhotoRecord, SignalRecord, SignalType, TfBackend } from '../db/schema';
+import type { AnalysisRecord, BookRecord, EventRecord, FaceRecord, FileOutcome, ImportJob, KeepsakeDatabase, MemoryRecord, PersonRecord, PhotoRecord, SignalRecord, SignalType, TfBackend } from '../db/schema';
 import { MEMORY_SETTINGS_KEY, readMemorySettings, type MemorySettings } from '../cluster/memories-run';
 import type { Language } from '../pipeline/memories/types';
-import type { BookRecord } from '../db/schema';
+import { applyFavourite, favouritesOf } from '../pipeline/memories/profile';
 import { listBooks, makeBookFromMemory, makeBookFromSelection, saveBook, sourcePhotos, type MadeBook } from '../db/books';
 import type { BookPhoto } from '../pipeline/book/model';
 import { BookExport, type ExportProgress } from '../bridge/exporter';
@@ -244,10 +244,9 @@ export class Library {
       this.error = `That could not be saved: ${(error as Error).message}`;
       return;
     }
-    if (target.photoId && !target.memoryId && (type === 'favourite' || type === 'unfavourite')) {
+    if (type === 'favourite' || type === 'unfavourite') {
       const next = new Set(this.favourites);
-      if (type === 'favourite') next.add(target.photoId);
-      else next.delete(target.photoId);
+      applyFavourite(next, { at: Date.now(), type, target });
       this.favourites = next;
     }
     // Looking at a memory says a little; re-ranking for it would only reshuffle the list under the person.
@@ -270,20 +269,16 @@ export class Library {
       this.error = 'That memory is gone: Keepsake re-ranked your memories. Choose it again.';
       return null;
     }
-    try {
-      const made = await makeBookFromMemory(this.#db, memory, formatId, labId, this.memorySettings.language, this.favourites);
-      await this.#loadBooks();
-      return made;
-    } catch (error) {
-      this.error = `The book could not be made: ${(error as Error).message}`;
-      return null;
-    }
+    return this.#keepBook(makeBookFromMemory(this.#db, memory, formatId, labId, this.memorySettings.language, this.favourites));
   }
 
   /** Lay out a book of chosen photos and keep it. */
-  async makeBookOf(photoIds: string[], title: string, formatId: string, labId: string): Promise<MadeBook | null> {
+  makeBookOf = (photoIds: string[], title: string, formatId: string, labId: string): Promise<MadeBook | null> =>
+    this.#keepBook(makeBookFromSelection(this.#db, photoIds, title, formatId, labId, this.memorySettings.language, this.favourites));
+
+  async #keepBook(making: Promise<MadeBook>): Promise<MadeBook | null> {
     try {
-      const made = await makeBookFromSelection(this.#db, photoIds, title, formatId, labId, this.memorySettings.language, this.favourites);
+      const made = await making;
       await this.#loadBooks();
       return made;
     } catch (error) {
@@ -344,9 +339,6 @@ export class Library {
   }
 
   setLanguage = (language: Language): Promise<void> => this.saveMemorySettings({ language });
-
-  /** Memories are up to date with every signal and setting (tests and the CLI wait on it). */
-  refreshMemories = (): void => this.#clusterer.request('memories');
 
   /** The faces of a person (with their photos' ids), for the People screen. */
   async facesOf(personId: string): Promise<FaceRecord[]> {
@@ -427,16 +419,9 @@ export class Library {
     this.memories = await this.#db.getAllFromIndex('memories', 'byRank');
   }
 
-  /** Favourites replayed from the log, in the order they happened. */
+  /** Favourites replayed from the log, in the order they happened (as ranking replays it). */
   async #loadFavourites(): Promise<void> {
-    const favourites = new Set<string>();
-    for (const signal of await this.#db.getAll('signals')) {
-      const id = signal.target.photoId;
-      if (!id || signal.target.memoryId) continue;
-      if (signal.type === 'favourite') favourites.add(id);
-      if (signal.type === 'unfavourite') favourites.delete(id);
-    }
-    this.favourites = favourites;
+    this.favourites = favouritesOf(await this.#db.getAll('signals'));
   }
 
   async #loadEvents(): Promise<void> {

@@ -60,6 +60,26 @@ export function emptyProfile(weights: readonly number[]): TasteProfile {
   };
 }
 
+/** Signals in the order they happened (ties in the order they were logged): how every replay reads the log. */
+export function inOrder(signals: readonly SignalRecord[]): SignalRecord[] {
+  return signals.map((signal, i) => ({ signal, i })).sort((a, b) => a.signal.at - b.signal.at || a.i - b.i).map(({ signal }) => signal);
+}
+
+/** A photo's favourite or unfavourite (not a memory's) changes the set of favourite photos. */
+export function applyFavourite(favourites: Set<string>, signal: SignalRecord): void {
+  const { photoId, memoryId } = signal.target;
+  if (!photoId || memoryId) return;
+  if (signal.type === 'favourite') favourites.add(photoId);
+  if (signal.type === 'unfavourite') favourites.delete(photoId);
+}
+
+/** The photos the person favourited, replayed from the log. */
+export function favouritesOf(signals: readonly SignalRecord[]): Set<string> {
+  const favourites = new Set<string>();
+  for (const signal of inOrder(signals)) applyFavourite(favourites, signal);
+  return favourites;
+}
+
 /** Forget what was learned; keep what the person did. */
 export function forgetLearning(profile: TasteProfile, weights: readonly number[]): TasteProfile {
   return { ...profile, themes: evidence(), people: evidence(), kinds: evidence(), weights: [...weights], feedbackByKind: new Map(), feedbackTotal: 0 };

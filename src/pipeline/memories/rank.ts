@@ -10,7 +10,7 @@ import type { SignalRecord } from '../../db/schema';
 import { dayKey } from '../import/time';
 import type { MemoryCandidate } from './candidates';
 import type { MemoryLibrary } from './library';
-import { editsOf, emptyProfile, forgetLearning, learnFromPhotos, learnKind, lift, memoryFeedback, photoFeedback, type TasteProfile } from './profile';
+import { applyFavourite, editsOf, emptyProfile, forgetLearning, inOrder, learnFromPhotos, learnKind, lift, memoryFeedback, photoFeedback, type TasteProfile } from './profile';
 import { selectPhotos, type Selection } from './select';
 import { MEMORY_KINDS, type MemoryPhoto, type WhyReason } from './types';
 
@@ -63,9 +63,8 @@ export function libraryStats(library: MemoryLibrary, candidates: readonly Memory
 export function replaySignals(signals: readonly SignalRecord[], candidates: readonly MemoryCandidate[], stats: LibraryStats): TasteProfile {
   const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
   const profile = emptyProfile(PRIOR_WEIGHTS);
-  const ordered = signals.map((signal, i) => ({ signal, i })).sort((a, b) => a.signal.at - b.signal.at || a.i - b.i);
   let current = profile;
-  for (const { signal } of ordered) current = applySignal(current, signal, byId, stats);
+  for (const signal of inOrder(signals)) current = applySignal(current, signal, byId, stats);
   return current;
 }
 
@@ -74,9 +73,8 @@ function applySignal(profile: TasteProfile, signal: SignalRecord, memories: Map<
   const { memoryId, photoId, personId } = signal.target;
   const photo = photoId ? stats.photosById.get(photoId) : undefined;
   if (memoryId) applyMemorySignal(profile, signal, memories.get(memoryId), stats);
+  applyFavourite(profile.favourites, signal);
   if (photoId && (!memoryId || signal.type === 'removeFromMemory' || signal.type === 'addToMemory')) {
-    if (signal.type === 'favourite') profile.favourites.add(photoId);
-    if (signal.type === 'unfavourite') profile.favourites.delete(photoId);
     if (signal.type === 'hide') profile.hiddenPhotos.add(photoId);
     if (signal.type === 'unhide') profile.hiddenPhotos.delete(photoId);
     if (photo) learnFromPhotos(profile, [photo], photoFeedback(signal));
