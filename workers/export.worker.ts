@@ -5,7 +5,7 @@ import japaneseFontUrl from '@expo-google-fonts/noto-sans-jp/400Regular/NotoSans
 import chineseFontUrl from '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf?url';
 import { openKeepsakeDB, type KeepsakeDatabase } from '../src/db/schema';
 import { formatById, labById } from '../src/pipeline/book/formats';
-import { resolutionIssues } from '../src/pipeline/book/model';
+import { BLOCK_PPI, resolutionIssues } from '../src/pipeline/book/model';
 import { BookExportError, needsCjkFont, writeBookPdf, writeCoverPdf } from '../src/pipeline/book/pdf';
 import { coverLayout } from '../src/pipeline/book/cover';
 import type { PhotoSlot } from '../src/pipeline/book/model';
@@ -58,7 +58,7 @@ const api = {
     const ids = [...new Set(book.pages.flatMap((page) => page.slots.map((slot) => slot.photoId)))];
     const photos = new Map((await Promise.all(ids.map((id) => store.get('photos', id)))).flatMap((photo) => (photo ? [[photo.id, photo] as const] : [])));
     const blocked = resolutionIssues(book, photos).filter((issue) => issue.level === 'block');
-    if (blocked.length) throw new BookExportError(`Photos on pages ${[...new Set(blocked.map((issue) => issue.page))].join(', ')} would print under 150 ppi. Make them smaller or choose other photos.`);
+    if (blocked.length) throw new BookExportError(`Photos on pages ${[...new Set(blocked.map((issue) => issue.page))].join(', ')} would print under ${BLOCK_PPI} ppi. Make them smaller or choose other photos.`);
     running = new AbortController();
     try {
       const [iccProfile, fonts] = await Promise.all([asset(`${import.meta.env.BASE_URL}print/sRGB.icc`), fontsFor(book.pages.flatMap((page) => page.texts.map((text) => text.text)))]);

@@ -4,6 +4,7 @@
  * pages. Photos keep at least 300 ppi where the layout gave them that; crops never leave the photo.
  * Pure.
  */
+import { MM_PER_INCH } from './formats';
 import { MIN_PPI, packEvery, photoArea, type LayoutInput } from './layout';
 import { effectivePpi, type Book, type BookPage, type BookPhoto, type PhotoSlot, type Rect } from './model';
 
@@ -107,7 +108,7 @@ export function panZoom(book: Book, at: { page: number; slot: number }, change: 
   const slot = page?.slots[at.slot];
   if (!page || !slot) return book;
   const frameAspect = slot.frame.w / slot.frame.h;
-  const minW = Math.min(1, ((slot.frame.w / 25.4) * MIN_PPI) / photo.width);
+  const minW = Math.min(1, ((slot.frame.w / MM_PER_INCH) * MIN_PPI) / photo.width);
   const largest = fillCrop(photo, frameAspect);
   const w = clamp(slot.crop.w / (change.zoom ?? 1), Math.min(minW, largest.w), largest.w);
   const h = (w * photo.width) / (frameAspect * photo.height);

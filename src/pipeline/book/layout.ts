@@ -5,13 +5,10 @@
  * shots where their faces can stay inside the safe area and out of the gutter, and never a photo
  * enlarged past 300 ppi: a photo too small for its place is placed smaller. Pure.
  */
-import { printablePageCount, type BookFormat, type Lab } from './formats';
+import { MM_PER_INCH, printablePageCount, type BookFormat, type Lab } from './formats';
 import { bindingSide, effectivePpi, type Book, type BookPage, type BookPhoto, type PhotoSlot, type Rect, type TextBlock } from './model';
 
 export const MIN_PPI = 300;
-/** Below this the editor warns; below BLOCK_PPI export is refused. */
-export const WARN_PPI = 300;
-export const BLOCK_PPI = 150;
 
 export interface LayoutChapter {
   title: string;
@@ -265,7 +262,7 @@ function justifiedRows(photos: readonly BookPhoto[], rows: readonly number[], ar
 
 /** A frame no bigger than the photo can fill at 300 ppi, centred in its cell. */
 function atMostMinPpi(photo: BookPhoto, cell: Rect): Rect {
-  const maxW = (photo.width / MIN_PPI) * 25.4;
+  const maxW = (photo.width / MIN_PPI) * MM_PER_INCH;
   if (cell.w <= maxW) return cell;
   const w = maxW;
   const h = (cell.h * maxW) / cell.w;

@@ -3,6 +3,7 @@
  * (origin top left; frames of full-bleed photos reach into the bleed, beyond 0 and the page size).
  * The layout stage writes it, the editor changes it, the PDF export draws it. Pure data.
  */
+import { MM_PER_INCH } from './formats';
 import type { Box } from '../analyse/types';
 
 export interface Rect {
@@ -70,8 +71,8 @@ export const bindingSide = (pageNumber: number): 'left' | 'right' => (pageNumber
 
 /** Effective resolution of a placed photo: source pixels per inch of the printed frame (the smaller axis). */
 export function effectivePpi(photo: Pick<BookPhoto, 'width' | 'height'>, slot: Pick<PhotoSlot, 'frame' | 'crop'>): number {
-  const x = (photo.width * slot.crop.w) / (slot.frame.w / 25.4);
-  const y = (photo.height * slot.crop.h) / (slot.frame.h / 25.4);
+  const x = (photo.width * slot.crop.w) / (slot.frame.w / MM_PER_INCH);
+  const y = (photo.height * slot.crop.h) / (slot.frame.h / MM_PER_INCH);
   return Math.min(x, y);
 }
 
@@ -84,16 +85,21 @@ export interface ResolutionIssue {
   level: 'warn' | 'block';
 }
 
+/** Below this a placed photo may print soft (the editor marks it)… */
+export const WARN_PPI = 300;
+/** …and below this it is too small to print (export refuses). */
+export const BLOCK_PPI = 150;
+
 /** Placed photos printing under 300 ppi, page by page. */
-export function resolutionIssues(book: Pick<Book, 'pages'>, photos: ReadonlyMap<string, Pick<BookPhoto, 'width' | 'height'>>, warnBelow = 300, blockBelow = 150): ResolutionIssue[] {
+export function resolutionIssues(book: Pick<Book, 'pages'>, photos: ReadonlyMap<string, Pick<BookPhoto, 'width' | 'height'>>): ResolutionIssue[] {
   return book.pages.flatMap((page, index) =>
     page.slots.flatMap((slot) => {
       const photo = photos.get(slot.photoId);
       if (!photo) return [];
       const ppi = effectivePpi(photo, slot);
       // A hair under the threshold is rounding in the layout, not a soft print.
-      if (ppi >= warnBelow - 0.5) return [];
-      return [{ page: index + 1, photoId: slot.photoId, ppi: Math.round(ppi), level: ppi < blockBelow ? 'block' : 'warn' } satisfies ResolutionIssue];
+      if (ppi >= WARN_PPI - 0.5) return [];
+      return [{ page: index + 1, photoId: slot.photoId, ppi: Math.round(ppi), level: ppi < BLOCK_PPI ? 'block' : 'warn' } satisfies ResolutionIssue];
     }),
   );
 }

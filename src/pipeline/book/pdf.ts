@@ -8,7 +8,7 @@
 import fontkit from '@pdf-lib/fontkit';
 import { PDFDocument, PDFHexString, PDFName, PDFString, degrees, rgb, type PDFFont, type PDFImage, type PDFObject, type PDFPage, type PDFRef } from 'pdf-lib';
 import { PdfStreamWriter } from './pdf-stream';
-import { POINTS_PER_MM, type BookFormat, type Lab } from './formats';
+import { MM_PER_INCH, POINTS_PER_MM, type BookFormat, type Lab } from './formats';
 import type { Book, BookPage, PhotoSlot, TextBlock } from './model';
 
 export interface PdfAssets {
@@ -152,7 +152,7 @@ function toPoints(frame: { x: number; y: number; w: number; h: number }, sheet: 
 
 /** Pixels a slot is encoded at: its printed size at the target resolution (rounded up, so never under it). */
 function targetSize(slot: PhotoSlot): { width: number; height: number } {
-  return { width: Math.ceil((slot.frame.w / 25.4) * TARGET_PPI), height: Math.ceil((slot.frame.h / 25.4) * TARGET_PPI) };
+  return { width: Math.ceil((slot.frame.w / MM_PER_INCH) * TARGET_PPI), height: Math.ceil((slot.frame.h / MM_PER_INCH) * TARGET_PPI) };
 }
 
 /**

@@ -1,4 +1,4 @@
 /** The story stage: titles, subtitles and "why" sentences for memories, in every language of LANGUAGES. */
 export { titleMemory } from './titles';
 export { whySentence } from './why';
-export { countPhrase, kindLabel, placeName, placeWithCountry, themeName, type CountedThing } from './words';
+export { countPhrase, kindLabel, placeName, themeName } from './words';
