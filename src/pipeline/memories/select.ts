@@ -46,17 +46,20 @@ export function selectPhotos(candidate: MemoryCandidate, prefs: SelectionPrefs, 
   const days = new Set(chosen.map((photo) => photoDay(photo)));
   const people = new Set(chosen.flatMap((photo) => photo.people));
   const left = pool.filter((photo) => !added.has(photo.id));
+  // Each photo's sameness to the chosen ones, kept up to date with the newest pick only (not all picks every round).
+  const sameness = left.map((photo) => chosen.reduce((max, other) => Math.max(max, similarity(photo, other)), 0));
   const target = Math.max(chosen.length, selectionSize(pool.length));
   while (chosen.length < target && left.length) {
     let best = 0;
     let bestScore = -Infinity;
     left.forEach((photo, i) => {
-      const sameness = chosen.reduce((max, other) => Math.max(max, similarity(photo, other)), 0);
       const coverage = (days.has(photoDay(photo)) ? 0 : NEW_DAY_BONUS) + (photo.people.some((id) => !people.has(id)) ? NEW_PERSON_BONUS : 0);
-      const score = LAMBDA * worth(photo) - (1 - LAMBDA) * sameness + coverage;
+      const score = LAMBDA * worth(photo) - (1 - LAMBDA) * sameness[i]! + coverage;
       if (score > bestScore) [best, bestScore] = [i, score];
     });
     const [photo] = left.splice(best, 1);
+    sameness.splice(best, 1);
+    left.forEach((other, i) => (sameness[i] = Math.max(sameness[i]!, similarity(other, photo!))));
     chosen.push(photo!);
     days.add(photoDay(photo!));
     for (const id of photo!.people) people.add(id);
