@@ -3,9 +3,9 @@
  * records and the signals log, asks the pure pipeline (src/pipeline/memories) for ranked, titled
  * memories, and stores them as a whole, so the page and the report read the same answer.
  */
-import { RECORD_SCHEMA, type KeepsakeDatabase, type MemoryRecord, type PersonRecord } from '../db/schema';
-import { resolvePerson } from '../db/people';
+import { RECORD_SCHEMA, type KeepsakeDatabase, type MemoryRecord } from '../db/schema';
 import { generateMemories } from '../pipeline/memories/generate';
+import { peopleByPhoto } from '../pipeline/people/summary';
 import { hasOwnCaptureTime } from '../pipeline/import/time';
 import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library';
 import { LANGUAGES, type Language, type MemoryPhoto } from '../pipeline/memories/types';
@@ -53,20 +53,16 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
 }
 
 async function readLibrary(db: KeepsakeDatabase, now: number): Promise<MemoryLibrary> {
-  const [photos, analyses, faces, people, events, similar] = await Promise.all([
+  const [photos, analyses, allPeople, events, similar] = await Promise.all([
     db.getAll('photos'),
     db.getAll('analyses'),
-    db.getAll('faces'),
     db.getAll('people'),
     db.getAll('events'),
     db.get('meta', SIMILAR_GROUPS_KEY),
   ]);
-  const peopleById = new Map<string, PersonRecord>(people.map((person) => [person.id, person]));
-  const peopleOf = new Map<string, string[]>();
-  for (const face of faces) {
-    const person = face.personId ? resolvePerson(peopleById, face.personId) : null;
-    if (person) peopleOf.set(face.photoId, [...(peopleOf.get(face.photoId) ?? []), person]);
-  }
+  // Each person's photos are kept with the person (merged ones hold none): no need to read every face and its embedding.
+  const people = allPeople.filter((person) => !person.mergedInto);
+  const peopleOf = peopleByPhoto(people);
   const groups = ((similar?.value as StoredSimilarGroups | undefined)?.groups ?? []).flatMap((group) => group.photoIds.map((id) => [id, group] as const));
   const groupOf = new Map(groups);
   const eventOf = new Map(events.flatMap((event) => event.photoIds.map((id) => [id, event.id] as const)));
@@ -93,7 +89,7 @@ async function readLibrary(db: KeepsakeDatabase, now: number): Promise<MemoryLib
   const positions = photos.map((photo) => ({ id: photo.id, takenAt: hasOwnCaptureTime(photo) ? photo.takenAt : null, gps: photo.gps }));
   return {
     photos: memoryPhotos,
-    people: people.filter((person) => !person.mergedInto).map((person) => ({ id: person.id, name: person.name, hidden: person.hidden })),
+    people: people.map((person) => ({ id: person.id, name: person.name, hidden: person.hidden })),
     events: toMemoryEvents(events, positions),
     now,
     southern: southernHome(photos),

@@ -6,6 +6,7 @@ import type { AnalysisRecord, BookRecord, EventRecord, FaceRecord, FileOutcome, 
 import { MEMORY_SETTINGS_KEY, readMemorySettings, type MemorySettings } from '../cluster/memories-run';
 import type { Language } from '../pipeline/memories/types';
 import { applyFavourite, favouritesOf } from '../pipeline/memories/profile';
+import { peopleByPhoto as peopleOfPhotos } from '../pipeline/people/summary';
 import { listBooks, makeBookFromMemory, makeBookFromSelection, saveBook, sourcePhotos, type MadeBook } from '../db/books';
 import type { BookPhoto } from '../pipeline/book/model';
 import { BookExport, type ExportProgress } from '../bridge/exporter';
@@ -80,11 +81,7 @@ export class Library {
   /** Show only photos with all of these people (one person, or a pair). */
   personFilter = $state.raw<string[]>([]);
   /** Photo id → the people in it. */
-  peopleByPhoto = $derived.by(() => {
-    const map = new Map<string, string[]>();
-    for (const person of this.people) for (const id of person.photoIds) map.set(id, [...(map.get(id) ?? []), person.id]);
-    return map;
-  });
+  peopleByPhoto = $derived(peopleOfPhotos(this.people));
   /** Memories, best first. */
   memories = $state.raw<MemoryRecord[]>([]);
   /** Photos the person favourited. */

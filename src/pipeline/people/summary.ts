@@ -28,3 +28,10 @@ export function summarisePerson(personId: string, faces: readonly SummaryFace[])
   for (const face of faces) if (!cover || rank(face) > rank(cover)) cover = face;
   return { coverFaceId: cover?.id ?? null, photoIds: [...new Set(faces.map((face) => face.photoId))], faceCount: faces.length };
 }
+
+/** Photo id → the people in it, from the people's own photo lists. */
+export function peopleByPhoto(people: ReadonlyArray<{ id: string; photoIds: readonly string[] }>): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const person of people) for (const id of person.photoIds) map.set(id, [...(map.get(id) ?? []), person.id]);
+  return map;
+}
