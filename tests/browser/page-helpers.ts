@@ -1,12 +1,13 @@
 /**
- * Helpers the browser tests install into a page to look at what the app stored: a record from
- * the app's real IndexedDB, a file from its OPFS, and a tiny resampled copy of an image to compare
- * pictures by content. Installed with `installPageHelpers(page)`, used as `window.__kt`.
+ * Helpers the browser tests install into a page to look at what the app stored: a record (or a
+ * whole store) from the app's real IndexedDB, a file from its OPFS, and a tiny resampled copy of
+ * an image to compare pictures by content. Installed with `installPageHelpers(page)`, used as `window.__kt`.
  */
 import type { Page } from 'playwright-core';
 
 export interface PageHelpers {
   record<T>(store: string, key: IDBValidKey): Promise<T>;
+  records<T>(store: string): Promise<T[]>;
   opfsFile(path: string): Promise<File>;
   size(image: Blob): Promise<[number, number]>;
   pixels(image: ImageBitmapSource, width: number, height: number, options?: ImageBitmapOptions): Promise<Uint8ClampedArray>;
@@ -32,6 +33,13 @@ export async function installPageHelpers(page: Page): Promise<void> {
         return new Promise<T>((resolve, reject) => {
           get.onsuccess = () => resolve(get.result as T);
           get.onerror = () => reject(get.error);
+        });
+      },
+      async records<T>(store: string) {
+        const all = (await database).transaction(store).objectStore(store).getAll();
+        return new Promise<T[]>((resolve, reject) => {
+          all.onsuccess = () => resolve(all.result as T[]);
+          all.onerror = () => reject(all.error);
         });
       },
       async opfsFile(path) {
