@@ -46,26 +46,120 @@ export function selectPhotos(candidate: MemoryCandidate, prefs: SelectionPrefs, 
   const days = new Set(chosen.map((photo) => photoDay(photo)));
   const people = new Set(chosen.flatMap((photo) => photo.people));
   const left = pool.filter((photo) => !added.has(photo.id));
-  // Each photo's sameness to the chosen ones, kept up to date with the newest pick only (not all picks every round).
-  const sameness = left.map((photo) => chosen.reduce((max, other) => Math.max(max, similarity(photo, other)), 0));
   const target = Math.max(chosen.length, selectionSize(pool.length));
-  while (chosen.length < target && left.length) {
-    let best = 0;
-    let bestScore = -Infinity;
-    left.forEach((photo, i) => {
-      const coverage = (days.has(photoDay(photo)) ? 0 : NEW_DAY_BONUS) + (photo.people.some((id) => !people.has(id)) ? NEW_PERSON_BONUS : 0);
-      const score = LAMBDA * worth(photo) - (1 - LAMBDA) * sameness[i]! + coverage;
-      if (score > bestScore) [best, bestScore] = [i, score];
-    });
-    const [photo] = left.splice(best, 1);
-    sameness.splice(best, 1);
-    left.forEach((other, i) => (sameness[i] = Math.max(sameness[i]!, similarity(other, photo!))));
-    chosen.push(photo!);
-    days.add(photoDay(photo!));
-    for (const id of photo!.people) people.add(id);
+  for (const photo of pickGreedily(left, chosen, target - chosen.length, worth, days, people)) {
+    chosen.push(photo);
+    days.add(photoDay(photo));
+    for (const id of photo.people) people.add(id);
   }
   chosen.sort((a, b) => (a.localMs ?? Infinity) - (b.localMs ?? Infinity) || (a.id < b.id ? -1 : 1));
   return { photoIds: chosen.map((photo) => photo.id), cover: coverOf(chosen, worth, about)?.id ?? '' };
+}
+
+/**
+ * The greedy maximal-marginal-relevance pick: each round takes the photo with the best
+ *   LAMBDA · worth − (1 − LAMBDA) · (its greatest sameness to a chosen photo) + coverage
+ * (the first in pool order on a tie), where coverage is a bonus for a day or a person not yet
+ * covered. Taking a photo only ever lowers the others' scores (sameness grows, coverage shrinks), so
+ * a score computed in an earlier round bounds it from above: photos are looked at best bound first,
+ * and only those whose bound could still win are brought up to date (lazy greedy). The picks are
+ * exactly those of scoring every photo every round, at a small part of the cost on big memories.
+ */
+function pickGreedily(left: readonly MemoryPhoto[], chosen: readonly MemoryPhoto[], wanted: number, worth: (photo: MemoryPhoto) => number, days: Set<string | null>, people: Set<string>): MemoryPhoto[] {
+  const n = left.length;
+  const picks: MemoryPhoto[] = [];
+  if (wanted <= 0 || !n) return picks;
+  const value = left.map((photo) => LAMBDA * worth(photo));
+  const day = left.map((photo) => photoDay(photo));
+  // Each photo's sameness to the chosen ones, as of the first `seen[i]` picks of this run.
+  const sameness = left.map((photo) => chosen.reduce((max, other) => Math.max(max, similarity(photo, other)), 0));
+  const bound = new Float64Array(n);
+  /** How many picks `bound[i]` has seen: all of them makes it the photo's exact score now. */
+  const upTo = new Int32Array(n).fill(-1);
+  const before = (a: number, b: number): boolean => bound[a]! > bound[b]! || (bound[a] === bound[b] && a < b);
+  const heap = new MaxHeap(before);
+  const scoreOf = (i: number, coverage: number): number => {
+    const exact = value[i]! - (1 - LAMBDA) * sameness[i]! + coverage;
+    // A score that is not a number never wins (unless nothing else can), as `>` never prefers it.
+    return Number.isNaN(exact) ? -Infinity : exact;
+  };
+  /** Bring photo i's score up to date, stopping early once it can no longer beat the next in line. */
+  const update = (i: number): void => {
+    const photo = left[i]!;
+    const coverage = (days.has(day[i]!) ? 0 : NEW_DAY_BONUS) + (photo.people.some((id) => !people.has(id)) ? NEW_PERSON_BONUS : 0);
+    const next = heap.peek();
+    let seen = Math.max(0, upTo[i]!);
+    bound[i] = scoreOf(i, coverage);
+    while (seen < picks.length && (next === undefined || before(i, next))) {
+      sameness[i] = atLeast(photo, picks[seen]!, sameness[i]!);
+      seen++;
+      bound[i] = scoreOf(i, coverage);
+    }
+    upTo[i] = seen;
+  };
+  for (let i = 0; i < n; i++) {
+    update(i);
+    heap.push(i);
+  }
+  while (picks.length < wanted && heap.size) {
+    const top = heap.pop()!;
+    if (upTo[top] !== picks.length) {
+      update(top);
+      heap.push(top);
+      continue;
+    }
+    const photo = left[top]!;
+    picks.push(photo);
+    days.add(day[top]!);
+    for (const id of photo.people) people.add(id);
+    // Every other score may have dropped: none is exact any more.
+  }
+  return picks;
+}
+
+/** A binary max-heap of indices under `before` (a strict order). */
+class MaxHeap {
+  readonly #items: number[] = [];
+  constructor(private readonly before: (a: number, b: number) => boolean) {}
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  peek(): number | undefined {
+    return this.#items[0];
+  }
+
+  push(item: number): void {
+    const items = this.#items;
+    let at = items.push(item) - 1;
+    while (at > 0) {
+      const parent = (at - 1) >> 1;
+      if (!this.before(items[at]!, items[parent]!)) break;
+      [items[at], items[parent]] = [items[parent]!, items[at]!];
+      at = parent;
+    }
+  }
+
+  pop(): number | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length && last !== undefined) {
+      items[0] = last;
+      for (let at = 0; ; ) {
+        const l = 2 * at + 1;
+        const r = l + 1;
+        let best = at;
+        if (l < items.length && this.before(items[l]!, items[best]!)) best = l;
+        if (r < items.length && this.before(items[r]!, items[best]!)) best = r;
+        if (best === at) break;
+        [items[at], items[best]] = [items[best]!, items[at]!];
+        at = best;
+      }
+    }
+    return top;
+  }
 }
 
 /** A photo's own value in this memory: quality, favourites, the memory's people in it, learned appeal. */
@@ -96,10 +190,29 @@ function onePerGroup(photos: readonly MemoryPhoto[], prefs: SelectionPrefs): Mem
  */
 export function similarity(a: MemoryPhoto, b: MemoryPhoto): number {
   if (a.similarGroup && a.similarGroup === b.similarGroup) return 1;
-  const time = a.localMs !== null && b.localMs !== null ? Math.exp(-Math.abs(a.localMs - b.localMs) / 1_800_000) : 0;
-  const context = 0.5 * time + 0.25 * jaccard(a.people, b.people) + 0.25 * jaccard(a.themes, b.themes);
+  const context = contextSimilarity(a, b);
   if (!a.appearance || !b.appearance) return context;
-  return 0.6 * appearanceSimilarity(a.appearance, b.appearance) + 0.4 * context;
+  return APPEARANCE_WEIGHT * appearanceSimilarity(a.appearance, b.appearance) + CONTEXT_WEIGHT * context;
+}
+
+const APPEARANCE_WEIGHT = 0.6;
+const CONTEXT_WEIGHT = 0.4;
+
+/** Closeness in time, shared people and shared themes, 0..1. */
+function contextSimilarity(a: MemoryPhoto, b: MemoryPhoto): number {
+  const time = a.localMs !== null && b.localMs !== null ? Math.exp(-Math.abs(a.localMs - b.localMs) / 1_800_000) : 0;
+  return 0.5 * time + 0.25 * jaccard(a.people, b.people) + 0.25 * jaccard(a.themes, b.themes);
+}
+
+/**
+ * max(floor, similarity(a, b)), without comparing the appearances when even identical ones (an
+ * appearance similarity of 1, its most) could not lift the similarity above `floor`.
+ */
+function atLeast(a: MemoryPhoto, b: MemoryPhoto, floor: number): number {
+  if ((a.similarGroup && a.similarGroup === b.similarGroup) || !a.appearance || !b.appearance) return Math.max(floor, similarity(a, b));
+  const context = contextSimilarity(a, b);
+  if (APPEARANCE_WEIGHT * 1 + CONTEXT_WEIGHT * context <= floor) return floor;
+  return Math.max(floor, APPEARANCE_WEIGHT * appearanceSimilarity(a.appearance, b.appearance) + CONTEXT_WEIGHT * context);
 }
 
 function jaccard(a: readonly string[], b: readonly string[]): number {
