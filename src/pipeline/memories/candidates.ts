@@ -79,9 +79,18 @@ function eventMemories({ library, byId }: Context): MemoryCandidate[] {
 }
 
 function personMemories({ library, photos }: Context): MemoryCandidate[] {
+  // Each person's photos in one pass over the library (in its order), not one pass per person.
+  const byPerson = new Map<string, MemoryPhoto[]>();
+  for (const photo of photos) {
+    for (const id of new Set(photo.people)) {
+      const theirs = byPerson.get(id);
+      if (theirs) theirs.push(photo);
+      else byPerson.set(id, [photo]);
+    }
+  }
   return library.people.flatMap((person) => {
     if (person.hidden) return [];
-    const theirs = photos.filter((photo) => photo.people.includes(person.id));
+    const theirs = byPerson.get(person.id) ?? [];
     return theirs.length >= MINIMUM.personPhotos ? [make(`person:${person.id}`, 'person', theirs, library, { people: [person.id] })] : [];
   });
 }
@@ -94,7 +103,9 @@ function togetherMemories({ library, photos }: Context): MemoryCandidate[] {
     for (let i = 0; i < present.length; i++) {
       for (let j = i + 1; j < present.length; j++) {
         const key = `${present[i]}+${present[j]}`;
-        pairs.set(key, [...(pairs.get(key) ?? []), photo]);
+        const shared = pairs.get(key);
+        if (shared) shared.push(photo);
+        else pairs.set(key, [photo]);
       }
     }
   }
@@ -226,7 +237,20 @@ function dominantPlace(photos: readonly MemoryPhoto[], library: MemoryLibrary): 
   const groups = groupBy(photos.filter((photo) => photo.eventId), (photo) => photo.eventId!);
   const [eventId, members] = [...groups].sort((a, b) => b[1].length - a[1].length)[0] ?? [];
   if (!eventId || members!.length < 0.6 * photos.length) return null;
-  return library.events.find((event) => event.id === eventId)?.place ?? null;
+  return eventsById(library.events).get(eventId)?.place ?? null;
+}
+
+const eventIndexes = new WeakMap<readonly MemoryEvent[], Map<string, MemoryEvent>>();
+
+/** Events by id (the first of an id, as a search from the start would find it), built once per list. */
+function eventsById(events: readonly MemoryEvent[]): Map<string, MemoryEvent> {
+  let index = eventIndexes.get(events);
+  if (!index) {
+    index = new Map();
+    for (const event of events) if (!index.has(event.id)) index.set(event.id, event);
+    eventIndexes.set(events, index);
+  }
+  return index;
 }
 
 /** The theme most photos share (people aside), when at least 30 % of them do. */
@@ -239,8 +263,11 @@ function mainTheme(photos: readonly MemoryPhoto[]): Theme | null {
 
 /** Distinct capture days (a photo without a date counts as a day of its own). */
 export function distinctDays(photos: readonly MemoryPhoto[]): number {
-  return new Set(photos.map((photo) => photoDay(photo) ?? photo.id)).size;
+  // The day's number, as photoDay's date would tell them apart (cheaper than formatting each date).
+  return new Set(photos.map((photo) => (photo.localMs === null ? photo.id : Math.floor(photo.localMs / DAY_MS)))).size;
 }
+
+const DAY_MS = 86_400_000;
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
