@@ -13,7 +13,6 @@ import { BookExport, type ExportProgress } from '../bridge/exporter';
 import { mergePeople, moveFace, notThisPerson, renamePerson, setPersonHidden } from '../db/people';
 import { ClusterRunner, type ClusterProgress } from '../bridge/clusterer';
 import { EVENTS_STATE_KEY, EVENTS_VERSION, type EventsState } from '../cluster/events-run';
-import type { PhotoKind } from '../pipeline/analyse/types';
 import type { SimilarGroup } from '../pipeline/analyse/similar';
 import { AnalysisRunner, type AnalysisProgress } from '../bridge/analyser';
 import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-library';
@@ -23,20 +22,16 @@ import { ImportRunner, unfinishedJobs, type ImportProgress, type ImportSource } 
 import { WorkerPool, createImportWorker, poolSizeFor } from '../bridge/pool';
 import type { ImportWorkerApi } from '../../workers/import.worker';
 import { sortNewestFirst, type TimelinePhoto } from '../pipeline/library/timeline';
+import { filterLibrary, indexDates, indexPlaces, PHOTO_KINDS, type AnalysisSummaries, type AnalysisSummary, type DateFilter, type KindFilter } from '../pipeline/library/filters';
+import { readerWorker } from '../bridge/reader';
 
 export interface LibraryPhoto extends TimelinePhoto {
   width: number;
   height: number;
 }
 
-/** What the library grid and its filters need of a photo's analysis. */
-export interface AnalysisSummary {
-  kind: PhotoKind;
-  quality: number;
-  faces: number;
-}
-
-export type LibraryFilter = 'all' | 'photos' | 'junk' | 'similar' | 'faces';
+export type { AnalysisSummary };
+export type LibraryFilter = KindFilter;
 
 export interface StorageInfo {
   usage: number;
@@ -45,6 +40,8 @@ export interface StorageInfo {
 }
 
 const LOAD_CHUNK = 2000;
+/** Analysis summaries put into the map between two yields to the page. */
+const SUMMARY_SLICE = 20_000;
 
 export class Library {
   photos = $state.raw<LibraryPhoto[]>([]);
@@ -63,8 +60,25 @@ export class Library {
   analyses = $state.raw<Map<string, AnalysisSummary>>(new Map());
   similarGroups = $state.raw<SimilarGroup[]>([]);
   filter = $state<LibraryFilter>('all');
-  /** The photos the grid shows under the current filter, newest first. */
-  visible = $derived.by(() => withPeople(filterPhotos(this.photos, this.filter, this.analyses, this.similarGroups), this.personFilter, this.peopleByPhoto));
+  /** Show only photos taken at this place (a key of `places`), or anywhere. */
+  placeFilter = $state<string | null>(null);
+  /** Show only photos of this year (or month), or of any time. */
+  dateFilter = $state.raw<DateFilter | null>(null);
+  /** The places events were named after, by country, with their photos (the place picker's index). */
+  places = $derived.by(() => indexPlaces(this.events));
+  /** Years and months with photos (the date picker's index). */
+  dates = $derived(indexDates(this.photos));
+  /** Photos in a similar group. */
+  grouped = $derived(new Set(this.similarGroups.flatMap((group) => group.photoIds)));
+  /** The photos the grid shows under the current filters, newest first (the library itself when none is set). */
+  visible = $derived.by(() =>
+    filterLibrary(this.photos, { kind: this.filter, people: this.personFilter, place: this.placeFilter, date: this.dateFilter }, {
+      analyses: () => this.analyses,
+      grouped: () => this.grouped,
+      peopleByPhoto: () => this.peopleByPhoto,
+      places: () => this.places,
+    }),
+  );
   /** Photo id → its similar group and whether it is the group's pick. */
   similarOf = $derived.by(() => {
     const map = new Map<string, { group: SimilarGroup; best: boolean }>();
@@ -393,12 +407,35 @@ export class Library {
 
   /** Summaries of the given analyses (or all of them), merged into the map in one replacement. */
   async #loadAnalyses(ids?: string[]): Promise<void> {
-    const tx = this.#db.transaction('analyses');
-    const records = ids ? await Promise.all(ids.map((id) => tx.store.get(id))) : await tx.store.getAll();
+    const summaries = await this.#analysisSummaries(ids);
     const next = new Map(this.analyses);
-    for (const record of records) if (record) next.set(record.photoId, { kind: record.kind.kind, quality: record.quality.score, faces: record.faces.length });
+    for (let i = 0; i < summaries.ids.length; i++) {
+      next.set(summaries.ids[i]!, { kind: PHOTO_KINDS[summaries.kinds[i]!] ?? 'photo', quality: summaries.quality[i]!, faces: summaries.faces[i]! });
+      // A whole library's summaries go into the map a slice at a time, the page drawing in between.
+      if (i % SUMMARY_SLICE === SUMMARY_SLICE - 1) await yieldToPage();
+    }
     this.analyses = next;
     if (!ids) await this.#loadSimilarGroups();
+  }
+
+  /**
+   * The analyses' summaries, read in the reader worker: a full analysis (faces, labels, appearance
+   * descriptor) costs the page's thread far more to read than the three numbers the grid needs.
+   */
+  async #analysisSummaries(ids?: string[]): Promise<AnalysisSummaries> {
+    try {
+      return await readerWorker().analysisSummaries(ids);
+    } catch {
+      // No worker (or it failed): read here.
+      const tx = this.#db.transaction('analyses');
+      const records = (ids ? await Promise.all(ids.map((id) => tx.store.get(id))) : await tx.store.getAll()).filter((record) => record !== undefined);
+      return {
+        ids: records.map((record) => record.photoId),
+        kinds: Uint8Array.from(records, (record) => Math.max(0, PHOTO_KINDS.indexOf(record.kind.kind))),
+        quality: Float32Array.from(records, (record) => record.quality.score),
+        faces: Uint16Array.from(records, (record) => record.faces.length),
+      };
+    }
   }
 
   async #loadPeople(): Promise<void> {
@@ -424,6 +461,8 @@ export class Library {
   async #loadEvents(): Promise<void> {
     const events = await this.#db.getAll('events');
     this.events = events.sort((a, b) => a.start.localeCompare(b.start));
+    // Events were made again: a place no event is named after any more shows nothing.
+    if (this.placeFilter && !this.places.photos.has(this.placeFilter)) this.placeFilter = null;
   }
 
   /** Events are recomputed when the library changed since they were made; faces not yet clustered are placed. */
@@ -463,29 +502,6 @@ export class Library {
     const added = records.flatMap((record) => (record ? [toLibraryPhoto(record)] : []));
     this.photos = mergeNewestFirst(this.photos, sortNewestFirst(added));
   }
-}
-
-function filterPhotos(photos: LibraryPhoto[], filter: LibraryFilter, analyses: Map<string, AnalysisSummary>, groups: SimilarGroup[]): LibraryPhoto[] {
-  if (filter === 'all') return photos;
-  if (filter === 'similar') {
-    const grouped = new Set(groups.flatMap((group) => group.photoIds));
-    return photos.filter((photo) => grouped.has(photo.id));
-  }
-  return photos.filter((photo) => {
-    const analysis = analyses.get(photo.id);
-    if (!analysis) return false;
-    if (filter === 'photos') return analysis.kind === 'photo';
-    if (filter === 'junk') return analysis.kind !== 'photo';
-    return analysis.faces > 0;
-  });
-}
-
-function withPeople(photos: LibraryPhoto[], people: string[], peopleByPhoto: Map<string, string[]>): LibraryPhoto[] {
-  if (!people.length) return photos;
-  return photos.filter((photo) => {
-    const inPhoto = peopleByPhoto.get(photo.id);
-    return !!inPhoto && people.every((id) => inPhoto.includes(id));
-  });
 }
 
 function toLibraryPhoto(photo: PhotoRecord): LibraryPhoto {

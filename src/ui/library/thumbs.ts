@@ -1,8 +1,11 @@
 /**
- * Object URLs for grid thumbnails, loaded on demand from IndexedDB and kept in a bounded LRU so
- * scrolling through 100,000 photos never holds more than a few thousand blobs.
+ * Object URLs for thumbnails, loaded on demand and kept in a bounded LRU so scrolling through
+ * 100,000 photos never holds more than a few thousand. The reads and the URLs are made in the
+ * reader worker (workers/reader.worker.ts): both wait on the browser process, and on the page's
+ * thread they were what made a fast scroll stutter. The page only sets `src`.
  */
 import type { KeepsakeDatabase } from '../../db/schema';
+import { readerWorker } from '../../bridge/reader';
 
 const CAPACITY = 2000;
 
@@ -10,6 +13,10 @@ export class ThumbCache {
   readonly #urls = new Map<string, Promise<string | null>>();
   /** Reads asked for in this task, done together in one transaction (a transaction each is slow). */
   #batch: Array<{ id: string; resolve: (url: string | null) => void }> = [];
+  /** URLs evicted in this task, revoked together. */
+  #revoked: string[] = [];
+  /** URLs made on this thread (when the worker could not be used). */
+  readonly #madeHere = new Set<string>();
 
   constructor(private readonly db: KeepsakeDatabase, private readonly kind: 'small' | 'preview' = 'small', private readonly capacity = CAPACITY) {}
 
@@ -31,16 +38,21 @@ export class ThumbCache {
   async #readBatch(): Promise<void> {
     const batch = this.#batch;
     this.#batch = [];
-    const store = this.db.transaction('thumbs').store;
-    const records = await Promise.all(batch.map(({ id }) => store.get(id)));
-    batch.forEach(({ resolve }, i) => {
-      const record = records[i];
-      resolve(record ? URL.createObjectURL(record[this.kind]) : null);
-    });
+    let urls: Array<string | null>;
+    try {
+      urls = await readerWorker().thumbnailUrls(batch.map(({ id }) => id), this.kind);
+    } catch {
+      // No worker (or it failed): read here, as before there was one.
+      const store = this.db.transaction('thumbs').store;
+      const records = await Promise.all(batch.map(({ id }) => store.get(id)));
+      urls = records.map((record) => (record ? URL.createObjectURL(record[this.kind]) : null));
+      for (const url of urls) if (url) this.#madeHere.add(url);
+    }
+    batch.forEach(({ resolve }, i) => resolve(urls[i] ?? null));
   }
 
   clear(): void {
-    for (const url of this.#urls.values()) void url.then((u) => u && URL.revokeObjectURL(u));
+    for (const url of this.#urls.values()) this.#revoke(url);
     this.#urls.clear();
   }
 
@@ -48,8 +60,24 @@ export class ThumbCache {
     while (this.#urls.size > this.capacity) {
       const [oldest, url] = this.#urls.entries().next().value as [string, Promise<string | null>];
       this.#urls.delete(oldest);
-      void url.then((u) => u && URL.revokeObjectURL(u));
+      this.#revoke(url);
     }
+  }
+
+  #revoke(url: Promise<string | null>): void {
+    void url.then((u) => {
+      if (!u) return;
+      if (this.#revoked.push(u) === 1) setTimeout(() => this.#flushRevoked(), 0);
+    });
+  }
+
+  #flushRevoked(): void {
+    const urls = this.#revoked;
+    this.#revoked = [];
+    // Whichever context made a URL revokes it: the worker's, or (the fallback) this page's.
+    const here = urls.filter((u) => this.#madeHere.has(u));
+    for (const u of here) (URL.revokeObjectURL(u), this.#madeHere.delete(u));
+    if (here.length < urls.length) void readerWorker().revoke(urls.filter((u) => !here.includes(u))).catch(() => undefined);
   }
 }
 

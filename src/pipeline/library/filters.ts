@@ -1,0 +1,210 @@
+/**
+ * The library's filters (what the grid shows) and the indexes behind the place and date pickers.
+ * Indexes are built once when the library, its analyses or its events change, so choosing a filter
+ * at 100,000 photos is a lookup and one pass over the photos (a date is a binary search: the
+ * timeline is sorted newest first). Pure.
+ */
+import type { PhotoKind } from '../analyse/types';
+import type { TimelinePhoto } from './timeline';
+
+export type KindFilter = 'all' | 'photos' | 'junk' | 'similar' | 'faces';
+
+/** What the grid and its filters need of a photo's analysis. */
+export interface AnalysisSummary {
+  kind: PhotoKind;
+  quality: number;
+  faces: number;
+}
+
+/** Photo kinds by their code in AnalysisSummaries.kinds. */
+export const PHOTO_KINDS = ['photo', 'screenshot', 'document', 'receipt', 'other'] as const satisfies readonly PhotoKind[];
+
+/** Analysis summaries as columns (one entry per photo id), so that they cross from a worker at once. */
+export interface AnalysisSummaries {
+  ids: string[];
+  /** Index into PHOTO_KINDS. */
+  kinds: Uint8Array;
+  quality: Float32Array;
+  faces: Uint16Array;
+}
+
+/** A place to pick: a whole country, or one place events were named after ("Lisbon, Portugal"). */
+export interface PlaceChoice {
+  key: string;
+  label: string;
+  count: number;
+}
+
+export interface CountryChoice extends PlaceChoice {
+  countryCode: string;
+  /** The country's places, by name. */
+  places: PlaceChoice[];
+}
+
+export interface PlaceIndex {
+  /** Countries with the most photos first. */
+  countries: CountryChoice[];
+  /** Place key → the photos taken there (the photos of the events named after it). */
+  photos: Map<string, ReadonlySet<string>>;
+  /** Place key → what to call it. */
+  labels: Map<string, string>;
+}
+
+export interface PlacedEvent {
+  photoIds: readonly string[];
+  place: { countryCode: string; country: string; label: string } | null;
+}
+
+export const countryKey = (code: string): string => `country:${code}`;
+export const placeKey = (label: string): string => `place:${label}`;
+
+/**
+ * Places from the events' places: each event's photos belong to the place it is named after and to
+ * that place's country (a trip across countries to the country it was mostly in).
+ */
+export function indexPlaces(events: readonly PlacedEvent[]): PlaceIndex {
+  const photos = new Map<string, Set<string>>();
+  const labels = new Map<string, string>();
+  const places = new Map<string, Set<string>>();
+  const add = (key: string, ids: readonly string[]): void => {
+    let set = photos.get(key);
+    if (!set) photos.set(key, (set = new Set()));
+    for (const id of ids) set.add(id);
+  };
+  for (const event of events) {
+    if (!event.place) continue;
+    const country = countryKey(event.place.countryCode);
+    const place = placeKey(event.place.label);
+    add(country, event.photoIds);
+    add(place, event.photoIds);
+    labels.set(country, event.place.country);
+    labels.set(place, event.place.label);
+    let inCountry = places.get(country);
+    if (!inCountry) places.set(country, (inCountry = new Set()));
+    inCountry.add(place);
+  }
+  const choice = (key: string): PlaceChoice => ({ key, label: labels.get(key)!, count: photos.get(key)!.size });
+  const countries = [...places].map(([key, inCountry]): CountryChoice => ({
+    ...choice(key),
+    countryCode: key.slice('country:'.length),
+    places: [...inCountry].map(choice).sort((a, b) => a.label.localeCompare(b.label)),
+  }));
+  countries.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
+  return { countries, photos, labels };
+}
+
+export interface MonthChoice {
+  /** 1..12 */
+  month: number;
+  count: number;
+}
+
+export interface YearChoice {
+  year: number;
+  count: number;
+  /** Months with photos, newest first. */
+  months: MonthChoice[];
+}
+
+/** Years and months with photos, newest first, from photos sorted newest first (one pass, a date computed per month, not per photo). */
+export function indexDates(photos: readonly TimelinePhoto[]): YearChoice[] {
+  const years: YearChoice[] = [];
+  let monthStart = Infinity;
+  let monthEnd = -Infinity;
+  let current: MonthChoice | null = null;
+  for (const photo of photos) {
+    if (photo.t < monthStart || photo.t >= monthEnd) {
+      const date = new Date(photo.t);
+      const year = date.getUTCFullYear();
+      const month = date.getUTCMonth();
+      monthStart = Date.UTC(year, month, 1);
+      monthEnd = Date.UTC(year, month + 1, 1);
+      let inYear = years.at(-1);
+      if (inYear?.year !== year) years.push((inYear = { year, count: 0, months: [] }));
+      current = inYear.months.find((m) => m.month === month + 1) ?? null;
+      if (!current) inYear.months.push((current = { month: month + 1, count: 0 }));
+    }
+    current!.count++;
+    years.at(-1)!.count++;
+  }
+  return years;
+}
+
+export interface DateFilter {
+  year: number;
+  /** 1..12, or null for the whole year. */
+  month: number | null;
+}
+
+/** The photos of a year or month: a slice of the newest-first timeline, found by binary search. */
+export function photosInDate<T extends TimelinePhoto>(photos: readonly T[], date: DateFilter): T[] {
+  const from = date.month === null ? Date.UTC(date.year, 0, 1) : Date.UTC(date.year, date.month - 1, 1);
+  const to = date.month === null ? Date.UTC(date.year + 1, 0, 1) : Date.UTC(date.year, date.month, 1);
+  return photos.slice(firstOlderThan(photos, to), firstOlderThan(photos, from));
+}
+
+/** Index of the first photo taken before `t` (photos newest first). */
+function firstOlderThan(photos: readonly TimelinePhoto[], t: number): number {
+  let lo = 0;
+  let hi = photos.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (photos[mid]!.t >= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export interface LibraryFilters {
+  kind: KindFilter;
+  /** Only photos with all of these people (one person, or a pair). */
+  people: readonly string[];
+  /** A place key from indexPlaces, or null. */
+  place: string | null;
+  date: DateFilter | null;
+}
+
+export interface FilterSources {
+  analyses: () => ReadonlyMap<string, AnalysisSummary>;
+  /** Photos in a similar group. */
+  grouped: () => ReadonlySet<string>;
+  /** Photo id → the people in it. */
+  peopleByPhoto: () => ReadonlyMap<string, readonly string[]>;
+  places: () => PlaceIndex;
+}
+
+/**
+ * The photos the grid shows, newest first: the date's slice first (cheapest, and it narrows the
+ * rest), then kind, people and place. With no filter the library itself is returned, unchanged, so
+ * the grid keeps its layout. Sources are asked for only when a filter needs them.
+ */
+export function filterLibrary<T extends TimelinePhoto>(photos: T[], filters: LibraryFilters, sources: FilterSources): T[] {
+  let out = filters.date ? photosInDate(photos, filters.date) : photos;
+  if (filters.kind === 'similar') {
+    const grouped = sources.grouped();
+    out = out.filter((photo) => grouped.has(photo.id));
+  } else if (filters.kind !== 'all') {
+    const analyses = sources.analyses();
+    const kind = filters.kind;
+    out = out.filter((photo) => {
+      const analysis = analyses.get(photo.id);
+      if (!analysis) return false;
+      if (kind === 'photos') return analysis.kind === 'photo';
+      if (kind === 'junk') return analysis.kind !== 'photo';
+      return analysis.faces > 0;
+    });
+  }
+  if (filters.people.length) {
+    const peopleByPhoto = sources.peopleByPhoto();
+    const wanted = filters.people;
+    out = out.filter((photo) => {
+      const inPhoto = peopleByPhoto.get(photo.id);
+      return !!inPhoto && wanted.every((id) => inPhoto.includes(id));
+    });
+  }
+  if (filters.place) {
+    const here = sources.places().photos.get(filters.place);
+    out = here ? out.filter((photo) => here.has(photo.id)) : [];
+  }
+  return out;
+}

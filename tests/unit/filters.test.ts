@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { countryKey, filterLibrary, indexDates, indexPlaces, photosInDate, placeKey, type AnalysisSummary, type FilterSources, type LibraryFilters } from '../../src/pipeline/library/filters';
+import { sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
+
+const at = (iso: string, id: string): TimelinePhoto => ({ id, t: Date.parse(`${iso}Z`) });
+
+const photos = sortNewestFirst([
+  at('2024-01-01T00:00:00', 'new-year'),
+  at('2023-12-31T23:59:59.999', 'eve'),
+  at('2023-12-24T18:00:00', 'xmas'),
+  at('2023-07-14T10:00:00', 'lisbon-1'),
+  at('2023-07-15T11:00:00', 'lisbon-2'),
+  at('2023-07-16T12:00:00', 'porto'),
+  at('2023-02-01T08:00:00', 'feb'),
+  at('2019-05-05T05:05:05', 'old'),
+]);
+
+const place = (label: string, countryCode: string, country: string) => ({ label, countryCode, country });
+const events = [
+  { photoIds: ['lisbon-1', 'lisbon-2'], place: place('Lisbon, Portugal', 'PT', 'Portugal') },
+  { photoIds: ['porto'], place: place('Porto, Portugal', 'PT', 'Portugal') },
+  { photoIds: ['xmas', 'eve', 'new-year'], place: place('Leuven, Belgium', 'BE', 'Belgium') },
+  { photoIds: ['lisbon-2'], place: place('Lisbon, Portugal', 'PT', 'Portugal') },
+  { photoIds: ['feb'], place: null },
+];
+
+const none: LibraryFilters = { kind: 'all', people: [], place: null, date: null };
+
+function sources(overrides: Partial<{ analyses: Map<string, AnalysisSummary>; grouped: Set<string>; people: Map<string, string[]> }> = {}): FilterSources {
+  return {
+    analyses: () => overrides.analyses ?? new Map(),
+    grouped: () => overrides.grouped ?? new Set(),
+    peopleByPhoto: () => overrides.people ?? new Map(),
+    places: () => indexPlaces(events),
+  };
+}
+
+describe('indexPlaces', () => {
+  const index = indexPlaces(events);
+
+  it('groups the places events are named after by country, the country with the most photos first (then by name)', () => {
+    expect(index.countries.map((c) => [c.key, c.label, c.count])).toEqual([[countryKey('BE'), 'Belgium', 3], [countryKey('PT'), 'Portugal', 3]]);
+    expect(indexPlaces([...events, { photoIds: ['old'], place: place('Faro, Portugal', 'PT', 'Portugal') }]).countries[0]!.label).toBe('Portugal');
+    const portugal = index.countries.find((c) => c.countryCode === 'PT')!;
+    expect(portugal.places.map((p) => [p.label, p.count])).toEqual([['Lisbon, Portugal', 2], ['Porto, Portugal', 1]]);
+  });
+
+  it('holds each place and country with its photos, each photo once', () => {
+    expect([...index.photos.get(placeKey('Lisbon, Portugal'))!]).toEqual(['lisbon-1', 'lisbon-2']);
+    expect([...index.photos.get(countryKey('PT'))!].sort()).toEqual(['lisbon-1', 'lisbon-2', 'porto']);
+    expect(index.labels.get(countryKey('BE'))).toBe('Belgium');
+    expect(index.photos.has(placeKey('feb'))).toBe(false);
+  });
+});
+
+describe('indexDates and photosInDate', () => {
+  it('counts photos per year and month, newest first', () => {
+    expect(indexDates(photos)).toEqual([
+      { year: 2024, count: 1, months: [{ month: 1, count: 1 }] },
+      { year: 2023, count: 6, months: [{ month: 12, count: 2 }, { month: 7, count: 3 }, { month: 2, count: 1 }] },
+      { year: 2019, count: 1, months: [{ month: 5, count: 1 }] },
+    ]);
+    expect(indexDates([])).toEqual([]);
+  });
+
+  it('cuts a year or a month out of the timeline at its exact bounds', () => {
+    expect(photosInDate(photos, { year: 2023, month: null }).map((p) => p.id)).toEqual(['eve', 'xmas', 'porto', 'lisbon-2', 'lisbon-1', 'feb']);
+    expect(photosInDate(photos, { year: 2024, month: null }).map((p) => p.id)).toEqual(['new-year']);
+    expect(photosInDate(photos, { year: 2023, month: 7 }).map((p) => p.id)).toEqual(['porto', 'lisbon-2', 'lisbon-1']);
+    expect(photosInDate(photos, { year: 2023, month: 12 }).map((p) => p.id)).toEqual(['eve', 'xmas']);
+    expect(photosInDate(photos, { year: 2020, month: null })).toEqual([]);
+    expect(photosInDate(photos, { year: 2030, month: 1 })).toEqual([]);
+  });
+});
+
+describe('filterLibrary', () => {
+  it('gives the library itself back when nothing is filtered, so the grid keeps its layout', () => {
+    expect(filterLibrary(photos, none, sources())).toBe(photos);
+  });
+
+  it('filters by kind, similar groups, people, place and date, together and in timeline order', () => {
+    const analyses = new Map<string, AnalysisSummary>(photos.map((p) => [p.id, { kind: p.id === 'eve' ? 'screenshot' : 'photo', quality: 0.5, faces: p.id.startsWith('lisbon') ? 2 : 0 }]));
+    const people = new Map([['lisbon-1', ['ana']], ['lisbon-2', ['ana', 'ben']], ['xmas', ['ben']]]);
+    const all = sources({ analyses, grouped: new Set(['lisbon-1', 'porto']), people });
+    const ids = (filters: Partial<LibraryFilters>): string[] => filterLibrary(photos, { ...none, ...filters }, all).map((p) => p.id);
+    expect(ids({ kind: 'junk' })).toEqual(['eve']);
+    expect(ids({ kind: 'photos', date: { year: 2023, month: 12 } })).toEqual(['xmas']);
+    expect(ids({ kind: 'faces' })).toEqual(['lisbon-2', 'lisbon-1']);
+    expect(ids({ kind: 'similar' })).toEqual(['porto', 'lisbon-1']);
+    expect(ids({ people: ['ana'] })).toEqual(['lisbon-2', 'lisbon-1']);
+    expect(ids({ people: ['ana', 'ben'] })).toEqual(['lisbon-2']);
+    expect(ids({ place: countryKey('PT') })).toEqual(['porto', 'lisbon-2', 'lisbon-1']);
+    expect(ids({ place: placeKey('Leuven, Belgium'), date: { year: 2024, month: null } })).toEqual(['new-year']);
+    expect(ids({ place: countryKey('PT'), people: ['ben'] })).toEqual(['lisbon-2']);
+    expect(ids({ place: placeKey('Nowhere') })).toEqual([]);
+  });
+
+  it('asks for an index only when a filter needs it', () => {
+    const asked: string[] = [];
+    const watching: FilterSources = {
+      analyses: () => (asked.push('analyses'), new Map()),
+      grouped: () => (asked.push('grouped'), new Set()),
+      peopleByPhoto: () => (asked.push('people'), new Map()),
+      places: () => (asked.push('places'), indexPlaces(events)),
+    };
+    filterLibrary(photos, { ...none, date: { year: 2023, month: null } }, watching);
+    expect(asked).toEqual([]);
+    filterLibrary(photos, { ...none, place: countryKey('BE') }, watching);
+    expect(asked).toEqual(['places']);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * Reader worker: reads from IndexedDB off the page's thread what the page would otherwise read
+ * itself. Reading a record means deserialising all of it (an analysis carries faces, labels and an
+ * appearance descriptor when the library grid needs three numbers), and reading a Blob or making a
+ * blob: URL waits on the browser process; done here, opening and scrolling a library of 100,000
+ * photos leaves the page's thread to draw. Thumbnail URLs live as long as this worker (the page's),
+ * until revoked.
+ */
+import { expose, transfer } from 'comlink';
+import { openKeepsakeDB, type AnalysisRecord, type KeepsakeDatabase } from '../src/db/schema';
+import { PHOTO_KINDS, type AnalysisSummaries } from '../src/pipeline/library/filters';
+
+let db: Promise<KeepsakeDatabase> | null = null;
+// A newer Keepsake in another tab closes this connection: the next read opens it again.
+const database = (): Promise<KeepsakeDatabase> => (db ??= openKeepsakeDB(undefined, () => (db = null)));
+
+/** Analyses read per transaction when reading them all: a few MB at a time. */
+const CHUNK = 1000;
+
+const api = {
+  /** Object URLs of these photos' thumbnails (null where there is none), read in one transaction. */
+  async thumbnailUrls(ids: string[], kind: 'small' | 'preview'): Promise<Array<string | null>> {
+    const store = (await database()).transaction('thumbs').store;
+    const records = await Promise.all(ids.map((id) => store.get(id)));
+    return records.map((record) => (record ? URL.createObjectURL(record[kind]) : null));
+  },
+
+  revoke(urls: string[]): void {
+    for (const url of urls) URL.revokeObjectURL(url);
+  },
+
+  /** What the library grid needs of the analyses of these photos (or of every photo): kind, quality, faces. */
+  async analysisSummaries(ids?: string[]): Promise<AnalysisSummaries> {
+    const found: string[] = [];
+    const kinds: number[] = [];
+    const quality: number[] = [];
+    const faces: number[] = [];
+    const add = (record: AnalysisRecord | undefined): void => {
+      if (!record) return;
+      found.push(record.photoId);
+      kinds.push(Math.max(0, PHOTO_KINDS.indexOf(record.kind.kind)));
+      quality.push(record.quality.score);
+      faces.push(record.faces.length);
+    };
+    const store = await database();
+    if (ids) {
+      const tx = store.transaction('analyses');
+      for (const record of await Promise.all(ids.map((id) => tx.store.get(id)))) add(record);
+    } else {
+      for (let after: string | null = null; ; ) {
+        const range: IDBKeyRange | null = after === null ? null : IDBKeyRange.lowerBound(after, true);
+        const chunk: AnalysisRecord[] = await store.getAll('analyses', range, CHUNK);
+        for (const record of chunk) add(record);
+        if (chunk.length < CHUNK) break;
+        after = chunk[chunk.length - 1]!.photoId;
+      }
+    }
+    const summaries: AnalysisSummaries = { ids: found, kinds: Uint8Array.from(kinds), quality: Float32Array.from(quality), faces: Uint16Array.from(faces, (n) => Math.min(n, 65_535)) };
+    return transfer(summaries, [summaries.kinds.buffer, summaries.quality.buffer, summaries.faces.buffer]);
+  },
+};
+
+export type ReaderWorkerApi = typeof api;
+expose(api);
