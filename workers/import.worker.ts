@@ -2,7 +2,8 @@
 import { expose } from 'comlink';
 import { openKeepsakeDB, type KeepsakeDatabase } from '../src/db/schema';
 import { processQueueItem } from '../src/bridge/process-file';
-import { stageFiles, StorageFullError, type PickedFile } from '../src/bridge/stage-files';
+import { stageFiles, type PickedFile } from '../src/bridge/stage-files';
+import { isStorageFull } from '../src/db/storage-full';
 
 let db: Promise<KeepsakeDatabase> | null = null;
 const database = (): Promise<KeepsakeDatabase> => (db ??= openKeepsakeDB());
@@ -13,7 +14,7 @@ const api = {
       await stageFiles(await database(), jobId, picked);
       return 'ok';
     } catch (error) {
-      if (error instanceof StorageFullError) return 'storage-full';
+      if (isStorageFull(error)) return 'storage-full';
       throw error;
     }
   },

@@ -4,6 +4,7 @@
  * simply resumes where the stored results stop. Work runs in a pool of vision workers with
  * progress (done/total, photos/s, ETA), pause/resume and stop.
  */
+import { isStorageFull, storageFullMessage } from '../db/storage-full';
 import type { KeepsakeDatabase, TfBackend } from '../db/schema';
 import { stageVersions, versionKey } from '../vision/versions';
 import { WorkerPool } from './pool';
@@ -105,7 +106,9 @@ export class AnalysisRunner {
 
   async resume(order: string[]): Promise<void> {
     this.#paused = false;
-    await this.db.put('meta', { key: PAUSED_KEY, value: false });
+    this.#progress.notice = undefined;
+    // Only a preference: with storage still full it cannot be stored, and the run says so itself.
+    await this.db.put('meta', { key: PAUSED_KEY, value: false }).catch(() => undefined);
     if (this.#running) return this.#setPhase('running');
     await this.enqueue(order);
   }
@@ -156,6 +159,8 @@ export class AnalysisRunner {
     for (;;) {
       await Promise.all(Array.from({ length: this.#pool.size }, () => this.#loop()));
       if (this.#stopped) return;
+      // With storage full, grouping could not store its result either: it runs once there is room.
+      if (this.#paused && this.#progress.notice) return this.#setPhase('paused');
       await this.#group();
       if (this.#paused) return this.#setPhase('paused');
       // Photos enqueued while the last ones finished are picked up here.
@@ -174,7 +179,8 @@ export class AnalysisRunner {
           await api.init(this.forcedBackend);
           return api.analyse(id);
         })
-        .catch((error: Error) => ({ photoId: id, status: 'failed' as const, error: error.message }));
+        .catch((error: Error) => ({ photoId: id, status: 'failed' as const, error }));
+      if (outcome.status === 'failed' && isStorageFull(outcome.error)) return this.#pauseForStorage(id);
       if (outcome.status === 'analysed') {
         this.#fresh.push(id);
         this.#progress.done += 1;
@@ -185,6 +191,16 @@ export class AnalysisRunner {
       if (++this.#sinceGroup >= GROUP_EVERY) await this.#group();
       this.#emit();
     }
+  }
+
+  /**
+   * Storage is full: every next photo would fail the same way, so analysis pauses (in this tab; the
+   * pause cannot be stored) with the photo back in the queue, and Resume carries on once there is room.
+   */
+  #pauseForStorage(id: string): void {
+    this.#queue.unshift(id);
+    this.#paused = true;
+    this.#progress.notice = storageFullMessage(`the analysis of ${this.#queue.length} photo${this.#queue.length === 1 ? '' : 's'}`);
   }
 
   async #group(): Promise<void> {

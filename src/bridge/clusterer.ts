@@ -3,6 +3,7 @@
  * cluster worker. Requests coalesce: ten analysis batches finishing while people are being
  * clustered cause one more run, not ten.
  */
+import { isStorageFull, storageFullMessage } from '../db/storage-full';
 import { WorkerPool } from './pool';
 import type { ClusterWorkerApi } from '../../workers/cluster.worker';
 import type { PeopleRun } from '../cluster/people-run';
@@ -73,7 +74,10 @@ export class ClusterRunner {
         this.#set({ running: null, notice: undefined });
       } catch (error) {
         const what = { events: 'group your photos into events', memories: 'make your memories', people: 'group faces into people', regroup: 'group faces into people' }[task];
-        this.#set({ running: null, notice: `Keepsake could not ${what}: ${(error as Error).message}. Your photos and corrections are safe; it will try again after the next import.` });
+        const notice = isStorageFull(error)
+          ? storageFullMessage(`the latest ${task === 'regroup' ? 'people' : task}`)
+          : `Keepsake could not ${what}: ${(error as Error).message}. Your photos and corrections are safe; it will try again after the next import.`;
+        this.#set({ running: null, notice });
       }
     }
   }

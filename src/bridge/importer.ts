@@ -5,6 +5,7 @@
  */
 import { RECORD_SCHEMA, type FileOutcome, type ImportJob, type KeepsakeDatabase, type QueueItem } from '../db/schema';
 import { removeOpfsEntry } from '../media/opfs';
+import { isStorageFull, storageFullMessage } from '../db/storage-full';
 import { queueItems } from './stage-files';
 import { rejectMessage } from '../pipeline/import/sniff';
 import type { WorkerPool } from './pool';
@@ -168,7 +169,7 @@ export class ImportRunner {
   async #failed(seq: number, error: Error): Promise<FileOutcome> {
     const item = await this.db.get('queue', [this.job.id, seq]);
     const path = item?.path ?? `#${seq}`;
-    if (error.name === 'QuotaExceededError' || /quota/i.test(error.message)) {
+    if (isStorageFull(error)) {
       this.#progress.notice = storageFullNotice(this.#progress.total - this.#progress.done);
       this.#stopForStorage = true;
       return { path, status: 'rejected', errorCode: 'storage-full', error: rejectMessage('storage-full') };
@@ -265,7 +266,7 @@ async function discardPending(db: KeepsakeDatabase, jobId: string): Promise<void
 }
 
 function storageFullNotice(remaining: number): string {
-  return `Your browser's storage for Keepsake is full, so ${remaining} file${remaining === 1 ? '' : 's'} could not be added. Everything imported so far is safe. Free some space (or remove photos you no longer need) and add the rest again.`;
+  return storageFullMessage(`${remaining} file${remaining === 1 ? '' : 's'}`);
 }
 
 /** Unfinished import jobs, oldest first: resumed on start-up. */

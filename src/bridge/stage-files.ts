@@ -11,23 +11,23 @@ export interface PickedFile {
   file: File;
 }
 
-/** Thrown when the browser's storage quota is exhausted; nothing half-written is left queued. */
-export class StorageFullError extends Error {}
-
+/**
+ * Copy a batch into OPFS and queue it. If anything fails (storage full above all), the batch's
+ * copies are removed again, so nothing half-staged is left behind and a retry starts clean.
+ */
 export async function stageFiles(db: KeepsakeDatabase, jobId: string, picked: PickedFile[]): Promise<void> {
-  const items: QueueItem[] = [];
-  for (const { seq, path, file } of picked) {
-    const opfsPath = opfsOriginalPath(jobId, seq);
-    try {
+  try {
+    const items: QueueItem[] = [];
+    for (const { seq, path, file } of picked) {
+      const opfsPath = opfsOriginalPath(jobId, seq);
       await writeOpfsFile(opfsPath, file);
-    } catch (error) {
-      await removeOpfsEntry(opfsPath);
-      if ((error as DOMException).name === 'QuotaExceededError') throw new StorageFullError('storage full');
-      throw error;
+      items.push({ schema: RECORD_SCHEMA, jobId, seq, path, size: file.size, lastModified: file.lastModified, state: 'pending', source: { kind: 'opfs', path: opfsPath } });
     }
-    items.push({ schema: RECORD_SCHEMA, jobId, seq, path, size: file.size, lastModified: file.lastModified, state: 'pending', source: { kind: 'opfs', path: opfsPath } });
+    await queueItems(db, jobId, items);
+  } catch (error) {
+    for (const { seq } of picked) await removeOpfsEntry(opfsOriginalPath(jobId, seq));
+    throw error;
   }
-  await queueItems(db, jobId, items);
 }
 
 /** Write queue items and bump the job's queued count in one transaction. */

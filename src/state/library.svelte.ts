@@ -18,6 +18,7 @@ import { AnalysisRunner, type AnalysisProgress } from '../bridge/analyser';
 import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-library';
 import { canReadAll, requestReadAll } from '../bridge/pick';
 import { openKeepsakeDB } from '../db/schema';
+import { saveFailedMessage } from '../db/storage-full';
 import { ImportRunner, unfinishedJobs, type ImportProgress, type ImportSource } from '../bridge/importer';
 import { WorkerPool, createImportWorker, poolSizeFor } from '../bridge/pool';
 import type { ImportWorkerApi } from '../../workers/import.worker';
@@ -190,7 +191,13 @@ export class Library {
     this.error = null;
     void requestPersistence();
     this.outcomes = [];
-    this.#runner = await ImportRunner.start(this.#db, this.#pool, this.#stager, this.#listener(), sources);
+    try {
+      this.#runner = await ImportRunner.start(this.#db, this.#pool, this.#stager, this.#listener(), sources);
+    } catch (error) {
+      // Not even the import job could be stored (storage full): nothing was started.
+      this.error = saveFailedMessage(error, `the ${sources.length === 1 ? 'photo' : `${sources.length} photos`} you chose`);
+      return;
+    }
     this.progress = { ...this.#runner.progress };
   }
 
@@ -238,7 +245,7 @@ export class Library {
     try {
       await change;
     } catch (error) {
-      this.error = `That change could not be saved: ${(error as Error).message}`;
+      this.error = saveFailedMessage(error, 'that change');
     }
     await this.#loadPeople();
     this.#clusterer.request('memories');
@@ -252,7 +259,7 @@ export class Library {
     try {
       await this.#db.add('signals', { at: Date.now(), type, target, ...(value === undefined ? {} : { value }) });
     } catch (error) {
-      this.error = `That could not be saved: ${(error as Error).message}`;
+      this.error = saveFailedMessage(error, 'that');
       return;
     }
     if (type === 'favourite' || type === 'unfavourite') {
@@ -293,7 +300,7 @@ export class Library {
       await this.#loadBooks();
       return made;
     } catch (error) {
-      this.error = `The book could not be made: ${(error as Error).message}`;
+      this.error = saveFailedMessage(error, 'the new book');
       return null;
     }
   }
@@ -306,7 +313,7 @@ export class Library {
     try {
       await saveBook(this.#db, book);
     } catch (error) {
-      this.error = `Your change to the book could not be saved: ${(error as Error).message}`;
+      this.error = saveFailedMessage(error, 'your change to the book');
     }
     await this.#loadBooks();
   }
@@ -342,7 +349,7 @@ export class Library {
     try {
       await this.#db.put('meta', { key: MEMORY_SETTINGS_KEY, value: next });
     } catch (error) {
-      this.error = `That setting could not be saved: ${(error as Error).message}`;
+      this.error = saveFailedMessage(error, 'that setting');
       return;
     }
     this.memorySettings = next;
