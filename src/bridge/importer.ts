@@ -6,6 +6,7 @@
 import { RECORD_SCHEMA, type FileOutcome, type ImportJob, type KeepsakeDatabase, type QueueItem } from '../db/schema';
 import { removeOpfsEntry } from '../media/opfs';
 import { isStorageFull, storageFullMessage } from '../db/storage-full';
+import { holdingImport, importIsIdle } from './tabs';
 import { queueItems } from './stage-files';
 import { rejectMessage } from '../pipeline/import/sniff';
 import type { WorkerPool } from './pool';
@@ -119,7 +120,7 @@ export class ImportRunner {
   }
 
   #start(queueing: Promise<void>): void {
-    this.#run(queueing).catch((error: Error) => {
+    holdingImport(this.job.id, () => this.#run(queueing)).catch((error: Error) => {
       this.#progress.notice = `The import stopped unexpectedly (${error.message}). Everything imported so far is safe; reload to resume the rest.`;
       this.#progress.phase = 'done';
       this.#emit(true);
@@ -269,8 +270,9 @@ function storageFullNotice(remaining: number): string {
   return storageFullMessage(`${remaining} file${remaining === 1 ? '' : 's'}`);
 }
 
-/** Unfinished import jobs, oldest first: resumed on start-up. */
+/** Unfinished import jobs that no tab is running now, oldest first: resumed on start-up. */
 export async function unfinishedJobs(db: KeepsakeDatabase): Promise<ImportJob[]> {
   const [staging, running] = await Promise.all([db.getAllFromIndex('jobs', 'byState', 'staging'), db.getAllFromIndex('jobs', 'byState', 'running')]);
-  return [...staging, ...running].sort((a, b) => a.createdAt - b.createdAt);
+  const idle = await Promise.all([...staging, ...running].map(async (job) => ((await importIsIdle(job.id)) ? [job] : [])));
+  return idle.flat().sort((a, b) => a.createdAt - b.createdAt);
 }

@@ -10,6 +10,7 @@ export const da = {
   'app.addFolder': 'Tilføj mappe…',
   'app.addPhotos': 'Tilføj billeder…',
   'app.dismiss': 'Luk',
+  'app.otherTab': 'Keepsake er også åbent i en anden fane. Den fane analyserer og grupperer dine fotos; denne viser det samme bibliotek og tager over, når den anden lukkes.',
   'app.storageFailed': (p) => `Keepsake kunne ikke åbne sit lager: ${p.reason}`,
   'app.readFailed': (p) => `Det, du valgte, kunne ikke læses: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {

@@ -10,6 +10,7 @@ export const de = {
   'app.addFolder': 'Ordner hinzufügen…',
   'app.addPhotos': 'Fotos hinzufügen…',
   'app.dismiss': 'Schließen',
+  'app.otherTab': 'Keepsake ist auch in einem anderen Tab geöffnet. Dort werden deine Fotos analysiert und gruppiert; dieser Tab zeigt dieselbe Bibliothek und übernimmt, sobald der andere geschlossen wird.',
   'app.storageFailed': (p) => `Keepsake konnte seinen Speicher nicht öffnen: ${p.reason}`,
   'app.readFailed': (p) => `Deine Auswahl konnte nicht gelesen werden: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {

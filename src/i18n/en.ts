@@ -13,6 +13,7 @@ export const en = {
   'app.addFolder': 'Add folder…',
   'app.addPhotos': 'Add photos…',
   'app.dismiss': 'Dismiss',
+  'app.otherTab': 'Keepsake is also open in another tab. That tab analyses and groups your photos; this one shows the same library and takes over when the other closes.',
   'app.storageFailed': (p: { reason: string }) => `Keepsake could not open its storage: ${p.reason}`,
   'app.readFailed': (p: { reason: string }) => `Could not read what you chose: ${p.reason}`,
   'app.interrupted': (p: { count: number }) => plural(p.count, {

@@ -10,6 +10,7 @@ export const es = {
   'app.addFolder': 'Añadir carpeta…',
   'app.addPhotos': 'Añadir fotos…',
   'app.dismiss': 'Cerrar',
+  'app.otherTab': 'Keepsake también está abierto en otra pestaña. Esa pestaña analiza y agrupa tus fotos; esta muestra la misma biblioteca y toma el relevo cuando la otra se cierre.',
   'app.storageFailed': (p) => `Keepsake no ha podido abrir su almacenamiento: ${p.reason}`,
   'app.readFailed': (p) => `No se ha podido leer lo que has elegido: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {

@@ -16,6 +16,7 @@ export const fr = {
   'app.addFolder': 'Ajouter un dossier…',
   'app.addPhotos': 'Ajouter des photos…',
   'app.dismiss': 'Fermer',
+  'app.otherTab': 'Keepsake est aussi ouvert dans un autre onglet. C’est lui qui analyse et regroupe vos photos ; celui-ci affiche la même photothèque et prend le relais quand l’autre se ferme.',
   'app.storageFailed': (p) => `Keepsake n’a pas pu ouvrir son stockage\u00a0: ${p.reason}`,
   'app.readFailed': (p) => `Impossible de lire votre sélection\u00a0: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {

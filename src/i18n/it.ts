@@ -10,6 +10,7 @@ export const it = {
   'app.addFolder': 'Aggiungi cartella…',
   'app.addPhotos': 'Aggiungi foto…',
   'app.dismiss': 'Chiudi',
+  'app.otherTab': 'Keepsake è aperto anche in un’altra scheda. Quella scheda analizza e raggruppa le tue foto; questa mostra la stessa libreria e subentra quando l’altra viene chiusa.',
   'app.storageFailed': (p) => `Keepsake non è riuscito ad aprire la sua memoria: ${p.reason}`,
   'app.readFailed': (p) => `Impossibile leggere ciò che hai scelto: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {

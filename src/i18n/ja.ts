@@ -13,6 +13,7 @@ export const ja = {
   'app.addFolder': 'フォルダを追加…',
   'app.addPhotos': '写真を追加…',
   'app.dismiss': '閉じる',
+  'app.otherTab': 'Keepsake は別のタブでも開いています。写真の解析とグループ分けはそちらのタブで行われます。このタブは同じライブラリを表示し、もう一方が閉じられると処理を引き継ぎます。',
   'app.storageFailed': (p) => `Keepsakeのストレージを開けませんでした: ${p.reason}`,
   'app.readFailed': (p) => `選択した項目を読み込めませんでした: ${p.reason}`,
   'app.interrupted': (p) => `読み込みが中断されました（残り${number(p.count)}件）。フォルダをもう一度読み込むには、Keepsakeへのアクセス許可が必要です。`,

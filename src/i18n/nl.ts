@@ -10,6 +10,7 @@ export const nl = {
   'app.addFolder': 'Map toevoegen…',
   'app.addPhotos': "Foto's toevoegen…",
   'app.dismiss': 'Sluiten',
+  'app.otherTab': 'Keepsake is ook in een ander tabblad geopend. Dat tabblad analyseert en groepeert je foto’s; dit tabblad toont dezelfde bibliotheek en neemt het over zodra het andere sluit.',
   'app.storageFailed': (p) => `Keepsake kon zijn opslag niet openen: ${p.reason}`,
   'app.readFailed': (p) => `Wat je koos kon niet worden gelezen: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {

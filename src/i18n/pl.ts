@@ -16,6 +16,7 @@ export const pl = {
   'app.addFolder': 'Dodaj folder…',
   'app.addPhotos': 'Dodaj zdjęcia…',
   'app.dismiss': 'Zamknij',
+  'app.otherTab': 'Keepsake jest otwarty także w innej karcie. Tamta karta analizuje i grupuje Twoje zdjęcia; ta pokazuje tę samą bibliotekę i przejmie pracę, gdy tamta zostanie zamknięta.',
   'app.storageFailed': (p) => `Keepsake nie może otworzyć swojej pamięci: ${p.reason}`,
   'app.readFailed': (p) => `Nie udało się odczytać tego, co wybrano: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {

@@ -10,6 +10,7 @@ export const pt = {
   'app.addFolder': 'Adicionar pasta…',
   'app.addPhotos': 'Adicionar fotos…',
   'app.dismiss': 'Fechar',
+  'app.otherTab': 'O Keepsake também está aberto noutro separador. Esse separador analisa e agrupa as suas fotos; este mostra a mesma biblioteca e assume quando o outro for fechado.',
   'app.storageFailed': (p) => `O Keepsake não conseguiu abrir o armazenamento: ${p.reason}`,
   'app.readFailed': (p) => `Não foi possível ler o que você escolheu: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {

@@ -10,6 +10,7 @@ export const sv = {
   'app.addFolder': 'Lägg till mapp…',
   'app.addPhotos': 'Lägg till bilder…',
   'app.dismiss': 'Stäng',
+  'app.otherTab': 'Keepsake är också öppet i en annan flik. Den fliken analyserar och grupperar dina foton; den här visar samma bibliotek och tar över när den andra stängs.',
   'app.storageFailed': (p) => `Keepsake kunde inte öppna sin lagring: ${p.reason}`,
   'app.readFailed': (p) => `Det du valde gick inte att läsa: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {

@@ -13,6 +13,7 @@ export const zh = {
   'app.addFolder': '添加文件夹…',
   'app.addPhotos': '添加照片…',
   'app.dismiss': '关闭',
+  'app.otherTab': 'Keepsake 也在另一个标签页中打开。照片的分析和分组在那个标签页中进行；此标签页显示同一个照片库，并在另一个关闭后接手。',
   'app.storageFailed': (p) => `Keepsake 无法打开存储空间：${p.reason}`,
   'app.readFailed': (p) => `无法读取所选内容：${p.reason}`,
   'app.interrupted': (p) => `一次导入被中断，还剩${number(p.count)}个文件。Keepsake 需要你的许可才能再次读取该文件夹。`,

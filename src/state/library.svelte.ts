@@ -19,6 +19,7 @@ import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-li
 import { canReadAll, requestReadAll } from '../bridge/pick';
 import { openKeepsakeDB } from '../db/schema';
 import { saveFailedMessage } from '../db/storage-full';
+import { Tabs, type Changed, type Request } from '../bridge/tabs';
 import { ImportRunner, unfinishedJobs, type ImportProgress, type ImportSource } from '../bridge/importer';
 import { WorkerPool, createImportWorker, poolSizeFor } from '../bridge/pool';
 import type { ImportWorkerApi } from '../../workers/import.worker';
@@ -117,10 +118,15 @@ export class Library {
   #analyser: AnalysisRunner | null = null;
   #clusterer = new ClusterRunner({
     progress: (progress) => (this.clustering = progress),
-    people: () => void this.#loadPeople(),
-    events: () => void this.#loadEvents(),
-    memories: () => void this.#loadMemories(),
+    people: () => this.#changed({ kind: 'people' }),
+    events: () => this.#changed({ kind: 'events' }),
+    memories: () => this.#changed({ kind: 'memories' }),
   });
+  /** Other tabs of Keepsake (src/bridge/tabs.ts): made in `init`, where the page has a browser. */
+  #tabs!: Tabs;
+  /** Another tab leads: it analyses and groups; this one shows the library and asks it for work. */
+  elsewhere = $state(false);
+
 
   get db(): KeepsakeDatabase {
     return this.#db;
@@ -144,9 +150,20 @@ export class Library {
     await Promise.all([this.#loadPhotos(), this.#loadAnalyses(), this.#loadPeople(), this.#loadEvents(), this.#loadMemories(), this.#loadFavourites(), this.#loadBooks()]);
     this.memorySettings = await readMemorySettings(this.#db, navigator.languages);
     this.loaded = true;
-    void this.#clusterOnOpen();
     void this.refreshStorage();
     this.#analyser = new AnalysisRunner(this.#db, this.#analysisListener(), options.backend);
+    this.#tabs = new Tabs({ changed: (change) => void this.#reload(change), requested: (request) => this.#requested(request) });
+    const leading = await this.#tabs.lead(() => {
+      this.elsewhere = false;
+      void this.#startWork();
+    });
+    this.elsewhere = !leading;
+    if (leading) await this.#startWork();
+  }
+
+  /** The leader's work on taking over: bring groups up to date, resume an unfinished import, analyse. */
+  async #startWork(): Promise<void> {
+    void this.#clusterOnOpen();
     const [job] = await unfinishedJobs(this.#db);
     if (!job) return this.analyseLibrary();
     if (job.roots && !(await canReadAll(job.roots))) {
@@ -207,6 +224,7 @@ export class Library {
 
   /** Analyse every photo without a current analysis (newest first). Waits while an import runs: they would compete for the same cores. */
   async analyseLibrary(explicit = false): Promise<void> {
+    if (!this.#tabs.leading) return this.#tabs.ask({ kind: 'analyse' });
     if (this.importing || !this.#analyser || (!explicit && !this.#autoAnalyse)) return;
     await this.#analyser.enqueue(await this.#analysisOrder());
     this.analysis = { ...this.#analyser.progress };
@@ -233,7 +251,7 @@ export class Library {
   /** Resolves once no clustering is asked for or running. */
   clusterSettled = (): Promise<void> => this.#clusterer.settled();
   /** Re-cluster every face from scratch (corrections still hold). */
-  regroupPeople = (): void => this.#clusterer.request('regroup');
+  regroupPeople = (): void => this.#cluster('regroup');
 
   renamePerson = (id: string, name: string) => this.#correct(renamePerson(this.#db, id, name));
   mergePeople = (from: string, into: string) => this.#correct(mergePeople(this.#db, from, into));
@@ -247,8 +265,8 @@ export class Library {
     } catch (error) {
       this.error = saveFailedMessage(error, 'that change');
     }
-    await this.#loadPeople();
-    this.#clusterer.request('memories');
+    this.#changed({ kind: 'people' });
+    this.#cluster('memories');
   }
 
   /**
@@ -266,9 +284,10 @@ export class Library {
       const next = new Set(this.favourites);
       applyFavourite(next, { at: Date.now(), type, target });
       this.favourites = next;
+      this.#tabs.announce({ kind: 'signals' });
     }
     // Looking at a memory says a little; re-ranking for it would only reshuffle the list under the person.
-    if (type !== 'open' && type !== 'dwellMs') this.#clusterer.request('memories');
+    if (type !== 'open' && type !== 'dwellMs') this.#cluster('memories');
   }
 
   /** Append signals recorded elsewhere (the CLI's --signals), in their order, then learn from them. */
@@ -276,8 +295,8 @@ export class Library {
     const tx = this.#db.transaction('signals', 'readwrite');
     for (const signal of signals) void tx.store.add(signal);
     await tx.done;
-    await this.#loadFavourites();
-    this.#clusterer.request('memories');
+    this.#changed({ kind: 'signals' });
+    this.#cluster('memories');
   }
 
   /** Lay out a book from a memory and keep it. */
@@ -297,7 +316,7 @@ export class Library {
   async #keepBook(making: Promise<MadeBook>): Promise<MadeBook | null> {
     try {
       const made = await making;
-      await this.#loadBooks();
+      this.#changed({ kind: 'books' });
       return made;
     } catch (error) {
       this.error = saveFailedMessage(error, 'the new book');
@@ -308,14 +327,16 @@ export class Library {
   /** What the book editor needs of some photos: display size, faces, quality, favourite. */
   bookPhotos = (ids: string[]): Promise<Map<string, BookPhoto>> => sourcePhotos(this.#db, ids, this.favourites);
 
-  /** Save an edited book at once (autosave). */
-  async saveBook(book: BookRecord): Promise<void> {
+  /** Save an edited book at once (autosave); its new `updatedAt`, or null when it could not be saved. */
+  async saveBook(book: BookRecord): Promise<number | null> {
+    let saved: BookRecord | null = null;
     try {
-      await saveBook(this.#db, book);
+      saved = await saveBook(this.#db, book);
     } catch (error) {
       this.error = saveFailedMessage(error, 'your change to the book');
     }
-    await this.#loadBooks();
+    this.#changed({ kind: 'books' });
+    return saved?.updatedAt ?? null;
   }
 
   #export: BookExport | null = null;
@@ -353,7 +374,8 @@ export class Library {
       return;
     }
     this.memorySettings = next;
-    this.#clusterer.request('memories');
+    this.#tabs.announce({ kind: 'settings' });
+    this.#cluster('memories');
   }
 
   setLanguage = (language: Language): Promise<void> => this.saveMemorySettings({ language });
@@ -386,14 +408,16 @@ export class Library {
           void this.refreshStorage();
           // Outcomes reach the page with this last progress: let their photos join the library first.
           setTimeout(() => {
-            this.#clusterer.request('events');
+            this.#cluster('events');
             void this.analyseLibrary();
           }, 0);
         }
       },
       outcomes: (outcomes: FileOutcome[]) => {
         this.outcomes = [...this.outcomes, ...outcomes];
-        void this.#addPhotos(outcomes.flatMap((o) => (o.status === 'imported' && o.photoId ? [o.photoId] : [])));
+        const ids = outcomes.flatMap((o) => (o.status === 'imported' && o.photoId ? [o.photoId] : []));
+        void this.#addPhotos(ids);
+        if (ids.length) this.#tabs.announce({ kind: 'photos', ids });
       },
     };
   }
@@ -404,10 +428,10 @@ export class Library {
         this.analysis = progress;
         if (progress.phase === 'done' && progress.startedAt) this.lastAnalyseMs = Date.now() - progress.startedAt;
       },
-      analysed: (ids: string[]) => void this.#loadAnalyses(ids),
+      analysed: (ids: string[]) => this.#changed({ kind: 'analyses', ids }),
       grouped: () => {
         void this.#loadSimilarGroups();
-        this.#clusterer.request('people');
+        this.#cluster('people');
       },
     };
   }
@@ -473,10 +497,52 @@ export class Library {
   }
 
   /** Events are recomputed when the library changed since they were made; faces not yet clustered are placed. */
+  /** Ask for people, events or memories to be brought up to date: here when this tab leads, else by the leader. */
+  #cluster(task: 'people' | 'events' | 'memories' | 'regroup'): void {
+    if (this.#tabs.leading) this.#clusterer.request(task);
+    else this.#tabs.ask({ kind: 'cluster', task });
+  }
+
+  /** Something changed here: show it, and tell the other tabs. */
+  #changed(change: Changed): void {
+    void this.#reload(change);
+    this.#tabs.announce(change);
+  }
+
+  /** Show what changed (here or in another tab). */
+  async #reload(change: Changed): Promise<void> {
+    switch (change.kind) {
+      case 'photos':
+        await this.#addPhotos(change.ids);
+        if (this.#tabs.leading) this.#cluster('events');
+        return this.analyseLibrary();
+      case 'analyses':
+        return this.#loadAnalyses(change.ids);
+      case 'people':
+        return this.#loadPeople();
+      case 'events':
+        return this.#loadEvents();
+      case 'memories':
+        return this.#loadMemories();
+      case 'books':
+        return this.#loadBooks();
+      case 'signals':
+        return this.#loadFavourites();
+      case 'settings':
+        this.memorySettings = await readMemorySettings(this.#db, navigator.languages);
+    }
+  }
+
+  /** Work another tab asked this one (the leader) for. */
+  #requested(request: Request): void {
+    if (request.kind === 'analyse') void this.analyseLibrary();
+    else this.#cluster(request.task);
+  }
+
   async #clusterOnOpen(): Promise<void> {
     const state = (await this.#db.get('meta', EVENTS_STATE_KEY))?.value as EventsState | undefined;
-    if (!state || state.version !== EVENTS_VERSION || state.photoCount !== this.photos.length) this.#clusterer.request('events');
-    this.#clusterer.request('people');
+    if (!state || state.version !== EVENTS_VERSION || state.photoCount !== this.photos.length) this.#cluster('events');
+    this.#cluster('people');
   }
 
   async #loadSimilarGroups(): Promise<void> {
