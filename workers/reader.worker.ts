@@ -7,15 +7,27 @@
  * until revoked.
  */
 import { expose, transfer } from 'comlink';
-import { openKeepsakeDB, type AnalysisRecord, type KeepsakeDatabase } from '../src/db/schema';
-import { PHOTO_KINDS, type AnalysisSummaries } from '../src/pipeline/library/filters';
+import { openKeepsakeDB, type AnalysisRecord, type KeepsakeDatabase, type PhotoRecord } from '../src/db/schema';
+import { PHOTO_KINDS, type AnalysisSummaries, type TimelineColumns } from '../src/pipeline/library/filters';
 
 let db: Promise<KeepsakeDatabase> | null = null;
 // A newer Keepsake in another tab closes this connection: the next read opens it again.
 const database = (): Promise<KeepsakeDatabase> => (db ??= openKeepsakeDB(undefined, () => (db = null)));
 
-/** Analyses read per transaction when reading them all: a few MB at a time. */
+/** Records read per transaction when reading a whole store: a few MB at a time. */
 const CHUNK = 1000;
+
+/** Every record of a store, a chunk at a time (one huge getAll would hold every record at once). */
+async function* everyRecord<S extends 'photos' | 'analyses'>(store: S, keyOf: (record: S extends 'photos' ? PhotoRecord : AnalysisRecord) => string): AsyncGenerator<S extends 'photos' ? PhotoRecord : AnalysisRecord> {
+  const db = await database();
+  for (let after: string | null = null; ; ) {
+    const range: IDBKeyRange | null = after === null ? null : IDBKeyRange.lowerBound(after, true);
+    const chunk = (await db.getAll(store, range, CHUNK)) as Array<S extends 'photos' ? PhotoRecord : AnalysisRecord>;
+    yield* chunk;
+    if (chunk.length < CHUNK) return;
+    after = keyOf(chunk[chunk.length - 1]!);
+  }
+}
 
 const api = {
   /** Object URLs of these photos' thumbnails (null where there is none), read in one transaction. */
@@ -24,6 +36,8 @@ const api = {
     const records = await Promise.all(ids.map((id) => store.get(id)));
     return records.map((record) => (record ? URL.createObjectURL(record[kind]) : null));
   },
+
+  timeline,
 
   revoke(urls: string[]): void {
     for (const url of urls) URL.revokeObjectURL(url);
@@ -42,23 +56,38 @@ const api = {
       quality.push(record.quality.score);
       faces.push(record.faces.length);
     };
-    const store = await database();
     if (ids) {
-      const tx = store.transaction('analyses');
+      const tx = (await database()).transaction('analyses');
       for (const record of await Promise.all(ids.map((id) => tx.store.get(id)))) add(record);
     } else {
-      for (let after: string | null = null; ; ) {
-        const range: IDBKeyRange | null = after === null ? null : IDBKeyRange.lowerBound(after, true);
-        const chunk: AnalysisRecord[] = await store.getAll('analyses', range, CHUNK);
-        for (const record of chunk) add(record);
-        if (chunk.length < CHUNK) break;
-        after = chunk[chunk.length - 1]!.photoId;
-      }
+      for await (const record of everyRecord('analyses', (analysis) => analysis.photoId)) add(record);
     }
     const summaries: AnalysisSummaries = { ids: found, kinds: Uint8Array.from(kinds), quality: Float32Array.from(quality), faces: Uint16Array.from(faces, (n) => Math.min(n, 65_535)) };
     return transfer(summaries, [summaries.kinds.buffer, summaries.quality.buffer, summaries.faces.buffer]);
   },
 };
+
+/** Every photo as the timeline needs it (id, local time, display size), newest first (ties by id). */
+async function timeline(): Promise<TimelineColumns> {
+  const ids: string[] = [];
+  const times: number[] = [];
+  const widths: number[] = [];
+  const heights: number[] = [];
+  for await (const photo of everyRecord('photos', (record) => record.id)) {
+    ids.push(photo.id);
+    times.push(photo.localSortMs);
+    widths.push(photo.width);
+    heights.push(photo.height);
+  }
+  const order = Array.from(ids, (_, i) => i).sort((a, b) => times[b]! - times[a]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  const columns: TimelineColumns = {
+    ids: order.map((i) => ids[i]!),
+    t: Float64Array.from(order, (i) => times[i]!),
+    width: Uint32Array.from(order, (i) => widths[i]!),
+    height: Uint32Array.from(order, (i) => heights[i]!),
+  };
+  return transfer(columns, [columns.t.buffer, columns.width.buffer, columns.height.buffer]);
+}
 
 export type ReaderWorkerApi = typeof api;
 expose(api);

@@ -24,7 +24,7 @@ import { ImportRunner, unfinishedJobs, type ImportProgress, type ImportSource } 
 import { WorkerPool, createImportWorker, poolSizeFor } from '../bridge/pool';
 import type { ImportWorkerApi } from '../../workers/import.worker';
 import { sortNewestFirst, type TimelinePhoto } from '../pipeline/library/timeline';
-import { filterLibrary, indexDates, indexPlaces, PHOTO_KINDS, type AnalysisSummaries, type AnalysisSummary, type DateFilter, type KindFilter } from '../pipeline/library/filters';
+import { filterLibrary, indexDates, indexPlaces, PHOTO_KINDS, type AnalysisSummaries, type AnalysisSummary, type DateFilter, type KindFilter, type TimelineColumns } from '../pipeline/library/filters';
 import { readerWorker } from '../bridge/reader';
 
 export interface LibraryPhoto extends TimelinePhoto {
@@ -42,7 +42,8 @@ export interface StorageInfo {
 }
 
 const LOAD_CHUNK = 2000;
-/** Analysis summaries put into the map between two yields to the page. */
+const EVENT_CHUNK = 1000;
+/** Photos or analysis summaries the page takes in between two yields to it. */
 const SUMMARY_SLICE = 20_000;
 
 export class Library {
@@ -126,7 +127,6 @@ export class Library {
   #tabs!: Tabs;
   /** Another tab leads: it analyses and groups; this one shows the library and asks it for work. */
   elsewhere = $state(false);
-
 
   get db(): KeepsakeDatabase {
     return this.#db;
@@ -490,7 +490,16 @@ export class Library {
   }
 
   async #loadEvents(): Promise<void> {
-    const events = await this.#db.getAll('events');
+    // A big library has thousands of events, each with its photos and places: read in chunks.
+    const events: EventRecord[] = [];
+    for (let after: string | null = null; ; ) {
+      const range: IDBKeyRange | null = after === null ? null : IDBKeyRange.lowerBound(after, true);
+      const chunk: EventRecord[] = await this.#db.getAll('events', range, EVENT_CHUNK);
+      events.push(...chunk);
+      if (chunk.length < EVENT_CHUNK) break;
+      after = chunk[chunk.length - 1]!.id;
+      await yieldToPage();
+    }
     this.events = events.sort((a, b) => a.start.localeCompare(b.start));
     // Events were made again: a place no event is named after any more shows nothing.
     if (this.placeFilter && !this.places.photos.has(this.placeFilter)) this.placeFilter = null;
@@ -550,8 +559,28 @@ export class Library {
     this.similarGroups = stored?.groups ?? [];
   }
 
-  /** Read the library in chunks by primary key so no single task holds the page for long. */
+  /**
+   * The whole library for the timeline: read, and sorted newest first, in the reader worker, so the
+   * page's thread only makes the grid's small objects (a slice at a time, drawing in between).
+   */
   async #loadPhotos(): Promise<void> {
+    let columns: TimelineColumns;
+    try {
+      columns = await readerWorker().timeline();
+    } catch {
+      return this.#loadPhotosHere();
+    }
+    const all: LibraryPhoto[] = new Array(columns.ids.length);
+    for (let i = 0; i < all.length; i++) {
+      all[i] = { id: columns.ids[i]!, t: columns.t[i]!, width: columns.width[i]!, height: columns.height[i]! };
+      this.#known.add(all[i]!.id);
+      if (i % SUMMARY_SLICE === SUMMARY_SLICE - 1) await yieldToPage();
+    }
+    this.photos = all;
+  }
+
+  /** Without the worker: read the library in chunks by primary key so no single task holds the page for long. */
+  async #loadPhotosHere(): Promise<void> {
     const all: LibraryPhoto[] = [];
     let after: string | null = null;
     for (;;) {

@@ -28,6 +28,15 @@ export interface AnalysisSummaries {
   faces: Uint16Array;
 }
 
+/** The timeline as columns, newest first (ties by id), so that it crosses from a worker at once. */
+export interface TimelineColumns {
+  ids: string[];
+  /** Local wall-clock time as if UTC, ms (PhotoRecord.localSortMs). */
+  t: Float64Array;
+  width: Uint32Array;
+  height: Uint32Array;
+}
+
 /** A place to pick: a whole country, or one place events were named after ("Lisbon, Portugal"). */
 export interface PlaceChoice {
   key: string;
