@@ -24,7 +24,8 @@ export interface AutomationStatus {
   photos: number;
   notice?: string;
   analysis: { phase: string; done: number; total: number; failed: number; backend: string | null; notice?: string };
-  cluster: { running: string | null; notice?: string };
+  /** What runs in the cluster worker now, and how long its last run of each task took (ms). */
+  cluster: { running: string | null; notice?: string; lastMs: { people: number | null; events: number | null; memories: number | null } };
 }
 
 export interface KeepsakeAutomation {
@@ -92,7 +93,11 @@ export function installAutomation(library: Library): void {
         backend: library.analysis?.backend ?? null,
         ...(library.analysis?.notice ? { notice: library.analysis.notice } : {}),
       },
-      cluster: { running: library.clustering?.running ?? null, ...(library.clustering?.notice ? { notice: library.clustering.notice } : {}) },
+      cluster: {
+        running: library.clustering?.running ?? null,
+        ...(library.clustering?.notice ? { notice: library.clustering.notice } : {}),
+        lastMs: { people: library.clustering?.lastPeople?.ms ?? null, events: library.clustering?.lastEvents?.ms ?? null, memories: library.clustering?.lastMemories?.ms ?? null },
+      },
     }),
     report: async (root) =>
       buildReport({
