@@ -2,7 +2,8 @@
  * `npm run bench [-- <name> [--count N]]`: runs benchmarks and writes bench/results/<name>.json.
  * Benchmarks: import (throughput of 12-MP JPEGs), scale (the whole app with a synthetic library of
  * 100,000 photos: open, scroll, filters, People, memories, a book),
- * analyse (analysis throughput and ms per stage, per TF.js backend), cluster (people clustering of
+ * analyse (analysis throughput and ms per stage, per TF.js backend), analyse-scale (memory over one
+ * long analysis session: heaps after GC, tensors, browser RSS), cluster (people clustering of
  * 50,000 faces and event segmentation of 100,000 photos), export (a 100-page book from 12-MP originals).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,10 +12,11 @@ import { ROOT } from '../cli/serve';
 import { benchImport } from './import';
 import { benchScale } from './scale';
 import { benchAnalyse } from './analyse';
+import { benchAnalyseScale } from './analyse-scale';
 import { benchCluster } from './cluster';
 import { benchExport } from './export';
 
-const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, scale: benchScale, analyse: benchAnalyse, cluster: benchCluster, export: benchExport };
+const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, scale: benchScale, analyse: benchAnalyse, 'analyse-scale': benchAnalyseScale, cluster: benchCluster, export: benchExport };
 
 async function main(): Promise<void> {
   const [name = 'all', ...rest] = process.argv.slice(2);
