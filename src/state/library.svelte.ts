@@ -43,6 +43,7 @@ export interface StorageInfo {
 
 const LOAD_CHUNK = 2000;
 const EVENT_CHUNK = 1000;
+const MEMORY_CHUNK = 100;
 /** Photos or analysis summaries the page takes in between two yields to it. */
 const SUMMARY_SLICE = 20_000;
 
@@ -480,8 +481,18 @@ export class Library {
     this.books = await listBooks(this.#db);
   }
 
+  /**
+   * Memories in rank order, in one transaction but a chunk of ranks per request: each memory holds
+   * every photo it could draw from, and thousands of them (a library of 100,000 photos) read in one
+   * request held the page for seconds; each request's records now arrive in a task of their own.
+   */
   async #loadMemories(): Promise<void> {
-    this.memories = await this.#db.getAllFromIndex('memories', 'byRank');
+    const index = this.#db.transaction('memories').store.index('byRank');
+    const chunks = Math.max(1, Math.ceil((await index.count()) / MEMORY_CHUNK));
+    const ranges = Array.from({ length: chunks }, (_, k) =>
+      k === chunks - 1 ? IDBKeyRange.lowerBound(k * MEMORY_CHUNK) : IDBKeyRange.bound(k * MEMORY_CHUNK, (k + 1) * MEMORY_CHUNK, false, true),
+    );
+    this.memories = (await Promise.all(ranges.map((range) => index.getAll(range)))).flat();
   }
 
   /** Favourites replayed from the log, in the order they happened (as ranking replays it). */
