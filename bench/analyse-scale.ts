@@ -171,8 +171,9 @@ export async function benchAnalyseScale(args: string[]): Promise<unknown> {
 function appCommit(): string | null {
   if (process.env.KEEPSAKE_COMMIT) return process.env.KEEPSAKE_COMMIT;
   try {
-    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).trim() !== '';
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git('rev-parse', 'HEAD');
+    const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
     return dirty ? `${head} (with uncommitted changes)` : head;
   } catch {
     return null;
@@ -395,7 +396,7 @@ interface AttachedWorker {
 class Probe {
   readonly #cdp: CDPSession;
   readonly #workers = new Map<string, AttachedWorker>();
-  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  readonly #pending = new Map<number, { session: string; resolve(value: unknown): void; reject(error: Error): void }>();
   readonly #started = new Map<string, number>();
   #nextId = 1;
 
@@ -409,13 +410,14 @@ class Probe {
       this.#workers.set(sessionId, { session: sessionId, title, url: targetInfo.url, label: `${title}-${n}` });
     });
     cdp.on('Target.detachedFromTarget', ({ sessionId }) => {
-      if (sessionId) this.#workers.delete(sessionId);
+      if (!sessionId) return;
+      this.#workers.delete(sessionId);
+      for (const waiting of [...this.#pending.values()]) if (waiting.session === sessionId) waiting.reject(new Error('the worker closed'));
     });
     cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
       const reply = JSON.parse(message) as { id?: number; result?: unknown; error?: { message: string } };
       const waiting = reply.id === undefined ? undefined : this.#pending.get(reply.id);
       if (!waiting) return;
-      this.#pending.delete(reply.id!);
       if (reply.error) waiting.reject(new Error(reply.error.message));
       else waiting.resolve(reply.result);
     });
@@ -449,13 +451,19 @@ class Probe {
   async #send(session: string | null, method: string, params: Record<string, unknown> = {}): Promise<unknown> {
     if (session === null) return this.#cdp.send(method as 'Runtime.evaluate', params as never);
     const id = this.#nextId++;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const reply = new Promise<unknown>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      setTimeout(() => {
-        if (this.#pending.delete(id)) reject(new Error(`${method}: no reply in 60 s`));
-      }, 60_000);
+      const settle = (): void => void (clearTimeout(timer), this.#pending.delete(id));
+      this.#pending.set(id, { session, resolve: (value) => (settle(), resolve(value)), reject: (error) => (settle(), reject(error)) });
+      timer = setTimeout(() => this.#pending.get(id)?.reject(new Error(`${method}: no reply in 60 s`)), 60_000);
     });
-    await this.#cdp.send('Target.sendMessageToTarget', { sessionId: session, message: JSON.stringify({ id, method, params }) });
+    try {
+      await this.#cdp.send('Target.sendMessageToTarget', { sessionId: session, message: JSON.stringify({ id, method, params }) });
+    } catch (error) {
+      // The worker is gone (retired when idle): no reply will come, and nobody waits for this one.
+      this.#pending.get(id)?.reject(error as Error);
+      reply.catch(() => {});
+    }
     return reply;
   }
 }
