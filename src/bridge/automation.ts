@@ -23,6 +23,8 @@ export interface AutomationStatus {
   total: number;
   photos: number;
   notice?: string;
+  /** The browser's reason when it replaced a damaged stored library with an empty one on open. */
+  storageLost: string | null;
   analysis: { phase: string; done: number; total: number; failed: number; backend: string | null; notice?: string };
   /** What runs in the cluster worker now, and how long its last run of each task took (ms). */
   cluster: { running: string | null; notice?: string; lastMs: { people: number | null; events: number | null; memories: number | null } };
@@ -84,6 +86,7 @@ export function installAutomation(library: Library): void {
       done: library.progress?.done ?? 0,
       total: library.progress?.total ?? 0,
       photos: library.photos.length,
+      storageLost: library.storageLost,
       ...(library.progress?.notice ? { notice: library.progress.notice } : {}),
       analysis: {
         phase: library.analysis?.phase ?? 'idle',

@@ -242,17 +242,27 @@ export interface KeepsakeDB extends DBSchema {
 
 export type KeepsakeDatabase = IDBPDatabase<KeepsakeDB>;
 
+/** Chromium's own report that it had to throw a damaged database away (not in the standard types). */
+interface DataLossEvent {
+  dataLoss?: 'none' | 'total';
+  dataLossMessage?: string;
+}
+
 /**
  * Open (and if needed upgrade) the database. When a newer version of Keepsake opens it in another
  * tab, this connection closes so the upgrade can proceed, and `onOutdated` tells the page.
+ * `onDataLoss` hears when the browser found the stored library damaged and replaced it with an
+ * empty one: the only data loss the app cannot prevent, so at least the person is told.
  */
-export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void): Promise<KeepsakeDatabase> {
+export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void, onDataLoss?: (browserMessage: string) => void): Promise<KeepsakeDatabase> {
   return openDB<KeepsakeDB>(name, DB_VERSION, {
     blocking(_current, _blocked, event) {
       (event.target as IDBDatabase).close();
       onOutdated?.();
     },
-    upgrade(db, oldVersion, _newVersion, transaction) {
+    upgrade(db, oldVersion, _newVersion, transaction, event) {
+      const loss = event as DataLossEvent;
+      if (loss.dataLoss === 'total') onDataLoss?.(loss.dataLossMessage ?? '');
       // The version ladder: each step brings a database from the previous version to the next.
       if (oldVersion < 1) {
         const photos = db.createObjectStore('photos', { keyPath: 'id' });

@@ -12,6 +12,8 @@ export const da = {
   'app.dismiss': 'Luk',
   'app.otherTab': 'Keepsake er også åbent i en anden fane. Den fane analyserer og grupperer dine fotos; denne viser det samme bibliotek og tager over, når den anden lukkes.',
   'app.storageFailed': (p) => `Keepsake kunne ikke åbne sit lager: ${p.reason}`,
+  'app.storageLost': (p) =>
+    `Din browser fandt Keepsakes gemte bibliotek beskadiget og erstattede det med et tomt${p.reason ? ` (${p.reason})` : ''}. Dine originale fotos er urørte: tilføj dem igen for at genopbygge biblioteket.`,
   'app.readFailed': (p) => `Det, du valgte, kunne ikke læses: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {
     one: 'En import blev afbrudt med {n} fil tilbage. Keepsake skal have din tilladelse til at læse mappen igen.',

@@ -12,6 +12,8 @@ export const de = {
   'app.dismiss': 'Schließen',
   'app.otherTab': 'Keepsake ist auch in einem anderen Tab geöffnet. Dort werden deine Fotos analysiert und gruppiert; dieser Tab zeigt dieselbe Bibliothek und übernimmt, sobald der andere geschlossen wird.',
   'app.storageFailed': (p) => `Keepsake konnte seinen Speicher nicht öffnen: ${p.reason}`,
+  'app.storageLost': (p) =>
+    `Dein Browser hat die gespeicherte Bibliothek von Keepsake als beschädigt erkannt und durch eine leere ersetzt${p.reason ? ` (${p.reason})` : ''}. Deine Originalfotos sind unberührt: Füge sie erneut hinzu, um die Bibliothek wieder aufzubauen.`,
   'app.readFailed': (p) => `Deine Auswahl konnte nicht gelesen werden: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {
     one: 'Ein Import wurde unterbrochen, {n} Datei fehlt noch. Keepsake braucht deine Erlaubnis, den Ordner noch einmal zu lesen.',

@@ -15,6 +15,8 @@ export const en = {
   'app.dismiss': 'Dismiss',
   'app.otherTab': 'Keepsake is also open in another tab. That tab analyses and groups your photos; this one shows the same library and takes over when the other closes.',
   'app.storageFailed': (p: { reason: string }) => `Keepsake could not open its storage: ${p.reason}`,
+  'app.storageLost': (p: { reason: string }) =>
+    `Your browser found Keepsake’s stored library damaged and replaced it with an empty one${p.reason ? ` (${p.reason})` : ''}. Your original photos are untouched: add them again to rebuild the library.`,
   'app.readFailed': (p: { reason: string }) => `Could not read what you chose: ${p.reason}`,
   'app.interrupted': (p: { count: number }) => plural(p.count, {
     one: 'An import was interrupted with {n} file left. Keepsake needs your permission to read the folder again.',

@@ -12,6 +12,8 @@ export const es = {
   'app.dismiss': 'Cerrar',
   'app.otherTab': 'Keepsake también está abierto en otra pestaña. Esa pestaña analiza y agrupa tus fotos; esta muestra la misma biblioteca y toma el relevo cuando la otra se cierre.',
   'app.storageFailed': (p) => `Keepsake no ha podido abrir su almacenamiento: ${p.reason}`,
+  'app.storageLost': (p) =>
+    `Tu navegador encontró dañada la biblioteca guardada de Keepsake y la sustituyó por una vacía${p.reason ? ` (${p.reason})` : ''}. Tus fotos originales están intactas: vuelve a añadirlas para reconstruir la biblioteca.`,
   'app.readFailed': (p) => `No se ha podido leer lo que has elegido: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {
     one: 'Una importación se interrumpió cuando faltaba {n} archivo. Keepsake necesita tu permiso para volver a leer la carpeta.',

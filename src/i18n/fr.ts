@@ -18,6 +18,8 @@ export const fr = {
   'app.dismiss': 'Fermer',
   'app.otherTab': 'Keepsake est aussi ouvert dans un autre onglet. C’est lui qui analyse et regroupe vos photos ; celui-ci affiche la même photothèque et prend le relais quand l’autre se ferme.',
   'app.storageFailed': (p) => `Keepsake n’a pas pu ouvrir son stockage\u00a0: ${p.reason}`,
+  'app.storageLost': (p) =>
+    `Votre navigateur a trouvé la photothèque enregistrée de Keepsake endommagée et l’a remplacée par une vide${p.reason ? ` (${p.reason})` : ''}. Vos photos d’origine sont intactes\u00a0: ajoutez-les à nouveau pour reconstruire la photothèque.`,
   'app.readFailed': (p) => `Impossible de lire votre sélection\u00a0: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {
     one: 'Une importation a été interrompue alors qu’il restait {n} fichier. Keepsake a besoin de votre autorisation pour relire le dossier.',

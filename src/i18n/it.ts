@@ -12,6 +12,8 @@ export const it = {
   'app.dismiss': 'Chiudi',
   'app.otherTab': 'Keepsake è aperto anche in un’altra scheda. Quella scheda analizza e raggruppa le tue foto; questa mostra la stessa libreria e subentra quando l’altra viene chiusa.',
   'app.storageFailed': (p) => `Keepsake non è riuscito ad aprire la sua memoria: ${p.reason}`,
+  'app.storageLost': (p) =>
+    `Il browser ha trovato danneggiata la libreria salvata di Keepsake e l’ha sostituita con una vuota${p.reason ? ` (${p.reason})` : ''}. Le tue foto originali sono intatte: aggiungile di nuovo per ricostruire la libreria.`,
   'app.readFailed': (p) => `Impossibile leggere ciò che hai scelto: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {
     one: 'Un’importazione è stata interrotta quando mancava {n} file. Keepsake ha bisogno del tuo permesso per rileggere la cartella.',

@@ -15,6 +15,8 @@ export const ja = {
   'app.dismiss': '閉じる',
   'app.otherTab': 'Keepsake は別のタブでも開いています。写真の解析とグループ分けはそちらのタブで行われます。このタブは同じライブラリを表示し、もう一方が閉じられると処理を引き継ぎます。',
   'app.storageFailed': (p) => `Keepsakeのストレージを開けませんでした: ${p.reason}`,
+  'app.storageLost': (p) =>
+    `ブラウザが Keepsake の保存済みライブラリの破損を検出し、空のライブラリに置き換えました${p.reason ? `（${p.reason}）` : ''}。元の写真は変更されていません。もう一度追加するとライブラリを再構築できます。`,
   'app.readFailed': (p) => `選択した項目を読み込めませんでした: ${p.reason}`,
   'app.interrupted': (p) => `読み込みが中断されました（残り${number(p.count)}件）。フォルダをもう一度読み込むには、Keepsakeへのアクセス許可が必要です。`,
   'app.resumeImport': '読み込みを再開',

@@ -12,6 +12,8 @@ export const nl = {
   'app.dismiss': 'Sluiten',
   'app.otherTab': 'Keepsake is ook in een ander tabblad geopend. Dat tabblad analyseert en groepeert je foto’s; dit tabblad toont dezelfde bibliotheek en neemt het over zodra het andere sluit.',
   'app.storageFailed': (p) => `Keepsake kon zijn opslag niet openen: ${p.reason}`,
+  'app.storageLost': (p) =>
+    `Je browser vond de opgeslagen bibliotheek van Keepsake beschadigd en verving die door een lege${p.reason ? ` (${p.reason})` : ''}. Je originele foto’s zijn onaangeroerd: voeg ze opnieuw toe om de bibliotheek weer op te bouwen.`,
   'app.readFailed': (p) => `Wat je koos kon niet worden gelezen: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {
     one: 'Een import is onderbroken terwijl er nog {n} bestand over was. Keepsake heeft je toestemming nodig om de map opnieuw te lezen.',

@@ -18,6 +18,8 @@ export const pl = {
   'app.dismiss': 'Zamknij',
   'app.otherTab': 'Keepsake jest otwarty także w innej karcie. Tamta karta analizuje i grupuje Twoje zdjęcia; ta pokazuje tę samą bibliotekę i przejmie pracę, gdy tamta zostanie zamknięta.',
   'app.storageFailed': (p) => `Keepsake nie może otworzyć swojej pamięci: ${p.reason}`,
+  'app.storageLost': (p) =>
+    `Przeglądarka uznała zapisaną bibliotekę Keepsake za uszkodzoną i zastąpiła ją pustą${p.reason ? ` (${p.reason})` : ''}. Twoje oryginalne zdjęcia są nienaruszone: dodaj je ponownie, aby odbudować bibliotekę.`,
   'app.readFailed': (p) => `Nie udało się odczytać tego, co wybrano: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {
     one: 'Import został przerwany, pozostał {n} plik. Keepsake potrzebuje twojej zgody, aby ponownie odczytać folder.',

@@ -12,6 +12,8 @@ export const pt = {
   'app.dismiss': 'Fechar',
   'app.otherTab': 'O Keepsake também está aberto noutro separador. Esse separador analisa e agrupa as suas fotos; este mostra a mesma biblioteca e assume quando o outro for fechado.',
   'app.storageFailed': (p) => `O Keepsake não conseguiu abrir o armazenamento: ${p.reason}`,
+  'app.storageLost': (p) =>
+    `O seu navegador encontrou a biblioteca guardada do Keepsake danificada e substituiu-a por uma vazia${p.reason ? ` (${p.reason})` : ''}. As suas fotos originais estão intactas: adicione-as novamente para reconstruir a biblioteca.`,
   'app.readFailed': (p) => `Não foi possível ler o que você escolheu: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {
     one: 'Uma importação foi interrompida quando faltava {n} arquivo. O Keepsake precisa da sua permissão para ler a pasta de novo.',

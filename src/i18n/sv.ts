@@ -12,6 +12,8 @@ export const sv = {
   'app.dismiss': 'Stäng',
   'app.otherTab': 'Keepsake är också öppet i en annan flik. Den fliken analyserar och grupperar dina foton; den här visar samma bibliotek och tar över när den andra stängs.',
   'app.storageFailed': (p) => `Keepsake kunde inte öppna sin lagring: ${p.reason}`,
+  'app.storageLost': (p) =>
+    `Din webbläsare fann Keepsakes sparade bibliotek skadat och ersatte det med ett tomt${p.reason ? ` (${p.reason})` : ''}. Dina originalfoton är orörda: lägg till dem igen för att bygga upp biblioteket.`,
   'app.readFailed': (p) => `Det du valde gick inte att läsa: ${p.reason}`,
   'app.interrupted': (p) => plural(p.count, {
     one: 'En import avbröts med {n} fil kvar. Keepsake behöver ditt tillstånd för att läsa mappen igen.',

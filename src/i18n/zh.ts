@@ -15,6 +15,8 @@ export const zh = {
   'app.dismiss': '关闭',
   'app.otherTab': 'Keepsake 也在另一个标签页中打开。照片的分析和分组在那个标签页中进行；此标签页显示同一个照片库，并在另一个关闭后接手。',
   'app.storageFailed': (p) => `Keepsake 无法打开存储空间：${p.reason}`,
+  'app.storageLost': (p) =>
+    `浏览器发现 Keepsake 保存的照片库已损坏，并用一个空库替换了它${p.reason ? `（${p.reason}）` : ''}。你的原始照片没有受到影响：重新添加它们即可重建照片库。`,
   'app.readFailed': (p) => `无法读取所选内容：${p.reason}`,
   'app.interrupted': (p) => `一次导入被中断，还剩${number(p.count)}个文件。Keepsake 需要你的许可才能再次读取该文件夹。`,
   'app.resumeImport': '继续导入',

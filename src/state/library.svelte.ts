@@ -55,6 +55,8 @@ export class Library {
   outcomes = $state.raw<FileOutcome[]>([]);
   storage = $state.raw<StorageInfo | null>(null);
   error = $state<string | null>(null);
+  /** The browser's reason ('' when it gave none) when it threw the stored library away as damaged on open, else null. */
+  storageLost = $state<string | null>(null);
   /** An unfinished import that needs the person's permission (a click) to read their files again. */
   interrupted = $state.raw<{ job: ImportJob; remaining: number } | null>(null);
   /** Wall time of the last finished import, for the report. */
@@ -147,7 +149,7 @@ export class Library {
     this.#autoAnalyse = options.autoAnalyse ?? true;
     this.#db = await openKeepsakeDB(undefined, () => {
       this.error = 'A newer version of Keepsake was opened in another tab. Reload this tab to keep working.';
-    });
+    }, (browserMessage) => (this.storageLost = browserMessage));
     await Promise.all([this.#loadPhotos(), this.#loadAnalyses(), this.#loadPeople(), this.#loadEvents(), this.#loadMemories(), this.#loadFavourites(), this.#loadBooks()]);
     this.memorySettings = await readMemorySettings(this.#db, navigator.languages);
     this.loaded = true;

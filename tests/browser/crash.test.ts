@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -34,14 +34,19 @@ async function start(): Promise<void> {
   browser = await launchBrowser({ profile });
   page = await openApp(browser.context, served.url);
   await installPageHelpers(page);
+  // Chromium throws away a database it finds damaged; the app would say so, and this test must too.
+  expect(await page.evaluate(() => window.__keepsake!.status().storageLost), 'the browser replaced the stored library').toBeNull();
 }
+
+const profileProcesses = (): boolean => spawnSync('pgrep', ['-f', `user-data-dir=${profile}`]).status === 0;
 
 /** What a power cut or a crashed browser does: every process of this profile killed at once. */
 async function killBrowser(): Promise<void> {
   const killed = spawnSync('pkill', ['-KILL', '-f', `user-data-dir=${profile}`]);
   expect(killed.status, 'no Chromium process of the profile was running').toBe(0);
   await browser.context.close().catch(() => undefined);
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // A restart comes after the crash is over: every process gone and its files let go.
+  await expect.poll(profileProcesses, { timeout: 30_000 }).toBe(false);
 }
 
 const report = (): Promise<Report> => page.evaluate(() => window.__keepsake!.report('photos'));
@@ -144,5 +149,29 @@ describe('a browser killed mid-work', () => {
     expect(kept.map((book) => [book.id, book.pages[0]!.texts[0]?.text])).toEqual([[bookId, 'Our trip, before the crash']]);
     await page.click('[data-screen=books]');
     expect(await page.locator('[data-testid=book-card]').count()).toBe(1);
+  });
+});
+
+describe('a stored library the browser finds damaged', () => {
+  it('tells the person it was replaced with an empty one, and how to rebuild it', async () => {
+    const own = await launchBrowser();
+    let reopened: Browser | undefined;
+    try {
+      const first = await openApp(own.context, served.url);
+      await importFiles(first, FIRST.slice(0, 2).map((file) => join(CORPUS, file.path)), quiet, 'file-input');
+      await own.context.close();
+      // What a failing disk does to the database's index of files; Chromium then throws the database away.
+      const databases = join(own.profile, 'Default', 'IndexedDB');
+      const store = readdirSync(databases).find((name) => name.endsWith('.indexeddb.leveldb'))!;
+      for (const name of readdirSync(join(databases, store)).filter((file) => file.startsWith('MANIFEST-'))) writeFileSync(join(databases, store, name), 'not a manifest');
+      reopened = await launchBrowser({ profile: own.profile });
+      const again = await openApp(reopened.context, served.url);
+      expect(await again.evaluate(() => window.__keepsake!.status().storageLost)).toMatch(/corrupt/);
+      await expect.poll(() => again.textContent('[data-testid=storage-lost]')).toMatch(/replaced it with an empty one .*add them again/);
+      expect(await again.evaluate(() => window.__keepsake!.status().photos)).toBe(0);
+    } finally {
+      await reopened?.context.close().catch(() => undefined);
+      rmSync(own.profile, { recursive: true, force: true });
+    }
   });
 });

@@ -18,6 +18,7 @@ type CountKey = { [K in FunctionKey]: [MessageParams<K>] extends [{ count: numbe
 /** Parameters for every other function message, built from a count so that each is tried with the counts above. */
 const SAMPLES: { [K in Exclude<FunctionKey, CountKey>]: (n: number) => MessageParams<K> } = {
   'app.storageFailed': () => ({ reason: 'QuotaExceededError' }),
+  'app.storageLost': (n) => ({ reason: n % 2 ? 'IndexedDB (database was corrupt): no meta-nextfile entry' : '' }),
   'app.readFailed': () => ({ reason: 'NotAllowedError' }),
   'format.bytes': (n) => ({ amount: String(n), unit: 'MB' }),
   'format.seconds': (n) => ({ seconds: n }),
