@@ -2,17 +2,17 @@
 import { expose } from 'comlink';
 import { openKeepsakeDB, type KeepsakeDatabase } from '../src/db/schema';
 import { processQueueItem } from '../src/bridge/process-file';
-import { stageFiles, type PickedFile } from '../src/bridge/stage-files';
+import { stageFiles, type PickedFile, type UnreadFile } from '../src/bridge/stage-files';
 import { isStorageFull } from '../src/db/storage-full';
 
 let db: Promise<KeepsakeDatabase> | null = null;
 const database = (): Promise<KeepsakeDatabase> => (db ??= openKeepsakeDB());
 
 const api = {
-  async stage(jobId: string, picked: PickedFile[]): Promise<'ok' | 'storage-full'> {
+  /** Files of the batch that could no longer be read come back settled; the rest are queued. */
+  async stage(jobId: string, picked: PickedFile[]): Promise<UnreadFile[] | 'storage-full'> {
     try {
-      await stageFiles(await database(), jobId, picked);
-      return 'ok';
+      return await stageFiles(await database(), jobId, picked);
     } catch (error) {
       if (isStorageFull(error)) return 'storage-full';
       throw error;

@@ -9,6 +9,7 @@ import { isStorageFull, storageFullMessage } from '../db/storage-full';
 import { holdingImport, importIsIdle } from './tabs';
 import { queueItems } from './stage-files';
 import { rejectMessage } from '../pipeline/import/sniff';
+import { readFailure } from '../pipeline/import/read-failure';
 import type { WorkerPool } from './pool';
 import type { ImportWorkerApi } from '../../workers/import.worker';
 
@@ -34,6 +35,8 @@ export interface ImportProgress {
   startedAt: number;
   /** Something the person must know: storage full, files lost when the tab closed… */
   notice?: string;
+  /** Stopped because the browser took back read permission on the picked folder: the rest stays queued. */
+  permissionLost?: true;
 }
 
 export interface ImportListener {
@@ -56,7 +59,8 @@ export class ImportRunner {
   #rateStart: { at: number; done: number };
   /** Picked files this page still holds, by seq; dropped once processed. */
   #picked = new Map<number, File>();
-  #stopForStorage = false;
+  /** Why the import stopped early with files still queued (they resume later). */
+  #stopped: 'storage-full' | 'permission' | null = null;
 
   private constructor(
     private readonly db: KeepsakeDatabase,
@@ -135,8 +139,9 @@ export class ImportRunner {
     await Promise.all(workers);
     await queued.catch(() => undefined);
     if (this.#abort.signal.aborted) await discardPending(this.db, this.job.id);
-    if (this.#stopForStorage) {
-      // The job stays 'running': its queued files are kept and resume on the next start.
+    if (this.#stopped) {
+      // The job stays 'running': its queued files are kept and resume on the next start (or Resume).
+      if (this.#stopped === 'permission') this.#progress.permissionLost = true;
       this.#progress.phase = 'done';
       this.#emit(true);
       return;
@@ -146,7 +151,7 @@ export class ImportRunner {
 
   async #processLoop(): Promise<void> {
     for (;;) {
-      if (this.#abort.signal.aborted || this.#stopForStorage) return;
+      if (this.#abort.signal.aborted || this.#stopped) return;
       const seq = this.#ready.shift();
       if (seq === undefined) {
         if (this.#queueingDone) return;
@@ -156,23 +161,33 @@ export class ImportRunner {
       const picked = this.#picked.get(seq);
       this.#picked.delete(seq);
       const outcome = await this.pool.run((api) => api.process(this.job.id, seq, picked)).catch((error: Error) => this.#failed(seq, error));
-      this.#count(outcome);
-      this.#pendingOutcomes.push(outcome);
-      this.#emit();
+      if (outcome) this.#settled(seq, outcome);
     }
+  }
+
+  /** A file is finished with: counted and shown. */
+  #settled(seq: number, outcome: FileOutcome): void {
+    this.#picked.delete(seq);
+    this.#count(outcome);
+    this.#pendingOutcomes.push(outcome);
+    this.#emit();
   }
 
   /**
    * An unexpected worker failure (not a bad file) marks the file and moves on — except a full
-   * disk, which stops the import (every later file would fail the same way) and leaves the rest
-   * queued, so it resumes once there is room.
+   * disk or lost permission on the folder, which stop the import (every later file would fail the
+   * same way) and leave the rest queued, so it resumes once there is room or permission again.
    */
-  async #failed(seq: number, error: Error): Promise<FileOutcome> {
+  async #failed(seq: number, error: Error): Promise<FileOutcome | null> {
+    if (readFailure(error) === 'no-permission') {
+      this.#stopped = 'permission';
+      return null;
+    }
     const item = await this.db.get('queue', [this.job.id, seq]);
     const path = item?.path ?? `#${seq}`;
     if (isStorageFull(error)) {
       this.#progress.notice = storageFullNotice(this.#progress.total - this.#progress.done);
-      this.#stopForStorage = true;
+      this.#stopped = 'storage-full';
       return { path, status: 'rejected', errorCode: 'storage-full', error: rejectMessage('storage-full') };
     }
     const outcome: FileOutcome = { path, status: 'rejected', errorCode: 'corrupt', error: rejectMessage('corrupt', `the decoder failed (${error.message})`) };
@@ -198,9 +213,11 @@ export class ImportRunner {
     }
     for (let i = 0; i < picked.length && !this.#abort.signal.aborted; i += STAGE_BATCH) {
       const batch = picked.slice(i, i + STAGE_BATCH);
-      const result = await this.stager.run((api) => api.stage(this.job.id, batch));
+      const result = await this.stager.run(async (api) => await api.stage(this.job.id, batch));
       if (result === 'storage-full') throw new Error(storageFullNotice(picked.length - i));
-      this.#makeReady(batch.map((item) => item.seq));
+      const unread = new Set(result.map(({ seq }) => seq));
+      for (const { seq, outcome } of result) this.#settled(seq, outcome);
+      this.#makeReady(batch.map((item) => item.seq).filter((seq) => !unread.has(seq)));
     }
   }
 

@@ -10,6 +10,7 @@ import { displaySize, readPhotoMeta } from '../pipeline/import/meta';
 import { localSortMs } from '../pipeline/import/time';
 import { DecodeError, makeThumbnails } from '../media/decode';
 import { readOpfsFile, removeOpfsEntry } from '../media/opfs';
+import { readFailure } from '../pipeline/import/read-failure';
 import { RECORD_SCHEMA, type FileOutcome, type KeepsakeDatabase, type PhotoRecord, type QueueItem, type ThumbRecord } from '../db/schema';
 
 /**
@@ -21,9 +22,9 @@ export async function processQueueItem(db: KeepsakeDatabase, jobId: string, seq:
   if (!item) throw new Error(`queue item ${jobId}/${seq} is missing`);
   if (item.state === 'done' && item.outcome) return item.outcome;
 
-  const file = picked ?? (await openSource(item));
-  if (!file) return finish(db, item, rejected(item, 'unreadable'));
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  const source = await readSource(item, picked);
+  if ('code' in source) return finish(db, item, rejected(item, source.code, source.detail));
+  const { file, bytes } = source;
   const sniffed = sniffImage(bytes, item.path);
   if (!sniffed.ok) return finish(db, item, { path: item.path, status: 'rejected', errorCode: sniffed.code, error: sniffed.message });
 
@@ -125,12 +126,30 @@ function rejected(item: QueueItem, code: RejectCode, detail?: string): FileOutco
   return { path: item.path, status: 'rejected', errorCode: code, error: rejectMessage(code, detail) };
 }
 
-async function openSource(item: QueueItem): Promise<File | null> {
+type Read = { file: File; bytes: Uint8Array<ArrayBuffer> } | { code: RejectCode; detail?: string };
+
+/**
+ * The file's bytes: the person's picked File while this page holds it, else our OPFS copy of it,
+ * or the file in their folder as it is now. Losing read permission on the folder is not this
+ * file's fault: it is thrown (the import stops and asks again) and the file stays queued.
+ */
+async function readSource(item: QueueItem, picked?: File): Promise<Read> {
+  if (picked) {
+    try {
+      return { file: picked, bytes: new Uint8Array(await picked.arrayBuffer()) };
+    } catch (error) {
+      // Changed or deleted since it was chosen: our OPFS copy still holds it as it was then.
+      if (!readFailure(error)) throw error;
+    }
+  }
+  if (!item.source) return { code: 'unreadable' };
   try {
-    if (!item.source) return null;
-    return item.source.kind === 'handle' ? await item.source.handle.getFile() : await readOpfsFile(item.source.path);
-  } catch {
-    return null;
+    const file = item.source.kind === 'handle' ? await item.source.handle.getFile() : await readOpfsFile(item.source.path);
+    return { file, bytes: new Uint8Array(await file.arrayBuffer()) };
+  } catch (error) {
+    const failure = item.source.kind === 'handle' ? readFailure(error) : null;
+    if (failure === 'no-permission') throw error;
+    return failure ? { code: failure } : { code: 'unreadable', detail: (error as Error).message };
   }
 }
 

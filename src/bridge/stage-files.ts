@@ -3,7 +3,9 @@
  * first, then its queue item is written, so that once queued a file survives a reload.
  */
 import { opfsOriginalPath, removeOpfsEntry, writeOpfsFile } from '../media/opfs';
-import { RECORD_SCHEMA, type KeepsakeDatabase, type QueueItem } from '../db/schema';
+import { RECORD_SCHEMA, type FileOutcome, type KeepsakeDatabase, type QueueItem } from '../db/schema';
+import { readFailure } from '../pipeline/import/read-failure';
+import { rejectMessage } from '../pipeline/import/sniff';
 
 export interface PickedFile {
   seq: number;
@@ -11,19 +13,40 @@ export interface PickedFile {
   file: File;
 }
 
+/** A picked file that could not be copied in (deleted or changed since it was chosen), already settled. */
+export interface UnreadFile {
+  seq: number;
+  outcome: FileOutcome;
+}
+
 /**
- * Copy a batch into OPFS and queue it. If anything fails (storage full above all), the batch's
+ * Copy a batch into OPFS and queue it. A file that can no longer be read is queued as done with
+ * its reason, and the rest go on. If anything else fails (storage full above all), the batch's
  * copies are removed again, so nothing half-staged is left behind and a retry starts clean.
  */
-export async function stageFiles(db: KeepsakeDatabase, jobId: string, picked: PickedFile[]): Promise<void> {
+export async function stageFiles(db: KeepsakeDatabase, jobId: string, picked: PickedFile[]): Promise<UnreadFile[]> {
   try {
     const items: QueueItem[] = [];
+    const unread: UnreadFile[] = [];
     for (const { seq, path, file } of picked) {
       const opfsPath = opfsOriginalPath(jobId, seq);
-      await writeOpfsFile(opfsPath, file);
-      items.push({ schema: RECORD_SCHEMA, jobId, seq, path, size: file.size, lastModified: file.lastModified, state: 'pending', source: { kind: 'opfs', path: opfsPath } });
+      const base = { schema: RECORD_SCHEMA, jobId, seq, path, size: file.size, lastModified: file.lastModified } as const;
+      try {
+        // A chosen file deleted before it was first read looks empty (size 0, empty slices); only a whole read says it is gone.
+        if (file.size === 0) await file.arrayBuffer();
+        await writeOpfsFile(opfsPath, file);
+        items.push({ ...base, state: 'pending', source: { kind: 'opfs', path: opfsPath } });
+      } catch (error) {
+        const code = readFailure(error);
+        if (!code) throw error;
+        await removeOpfsEntry(opfsPath);
+        const outcome: FileOutcome = { path, status: 'rejected', errorCode: code, error: rejectMessage(code) };
+        items.push({ ...base, state: 'done', outcome, source: null });
+        unread.push({ seq, outcome });
+      }
     }
     await queueItems(db, jobId, items);
+    return unread;
   } catch (error) {
     for (const { seq } of picked) await removeOpfsEntry(opfsOriginalPath(jobId, seq));
     throw error;

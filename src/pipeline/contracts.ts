@@ -15,6 +15,9 @@ export type RejectCode =
   | 'corrupt'
   | 'too-large'
   | 'unreadable'
+  | 'missing'
+  | 'changed'
+  | 'no-permission'
   | 'storage-full';
 
 /** What the byte sniffer learned from the file header, before any pixel is decoded. */

@@ -170,8 +170,7 @@ export class Library {
     const [job] = await unfinishedJobs(this.#db);
     if (!job) return this.analyseLibrary();
     if (job.roots && !(await canReadAll(job.roots))) {
-      const remaining = await this.#db.countFromIndex('queue', 'byJobState', [job.id, 'pending']);
-      this.interrupted = { job, remaining };
+      await this.#askAgain(job);
       return this.analyseLibrary();
     }
     await this.#resume(job);
@@ -406,6 +405,7 @@ export class Library {
     return {
       progress: (progress: ImportProgress) => {
         this.progress = progress;
+        if (progress.permissionLost) void this.#db.get('jobs', progress.jobId).then((job) => job && this.#askAgain(job));
         if (progress.phase === 'done' || progress.phase === 'cancelled') {
           this.lastImportMs = Date.now() - progress.startedAt;
           void this.refreshStorage();
@@ -423,6 +423,12 @@ export class Library {
         if (ids.length) this.#tabs.announce({ kind: 'photos', ids });
       },
     };
+  }
+
+  /** The folder may not be read without asking: offer Resume (which asks again) or Discard. */
+  async #askAgain(job: ImportJob): Promise<void> {
+    const remaining = await this.#db.countFromIndex('queue', 'byJobState', [job.id, 'pending']);
+    this.interrupted = { job, remaining };
   }
 
   #analysisListener() {

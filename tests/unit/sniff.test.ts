@@ -571,7 +571,7 @@ describe('robustness', () => {
 });
 
 describe('rejectMessage', () => {
-  const codes: RejectCode[] = ['empty', 'not-an-image', 'unsupported', 'truncated', 'corrupt', 'too-large', 'unreadable', 'storage-full'];
+  const codes: RejectCode[] = ['empty', 'not-an-image', 'unsupported', 'truncated', 'corrupt', 'too-large', 'unreadable', 'missing', 'changed', 'no-permission', 'storage-full'];
 
   it.each(codes)('%s is one plain sentence, with or without detail', (code) => {
     for (const message of [rejectMessage(code), rejectMessage(code, 'some detail')]) {

@@ -63,6 +63,12 @@ export function rejectMessage(code: RejectCode, detail?: string): string {
         : `This image has more than ${MAX_PIXELS / 1e6} megapixels, more than Keepsake can safely open.`;
     case 'unreadable':
       return `Keepsake couldn't read this file${d ? ` (${d})` : ''} — it may have been moved or deleted, or the browser lost permission to open it.`;
+    case 'missing':
+      return 'This file was moved, renamed or deleted after you chose it, so there was nothing left to import — add it again from where it is now.';
+    case 'changed':
+      return 'This file changed while it was being imported (it may still have been copying or syncing) — add it again once it has finished.';
+    case 'no-permission':
+      return 'The browser no longer lets Keepsake read this file — permission to its folder was taken back; allow it again to import it.';
     case 'storage-full':
       return "There isn't enough storage space left on this device to import this photo — free up some space and try again.";
   }
