@@ -15,12 +15,21 @@ export interface Worst {
   longestFrameMs: number;
   framesOver50ms: number;
   framesOver100ms: number;
+  /** The scripts that ran in the longest frame, longest first (Long Animation Frames attribution). */
+  longestFrameScripts?: FrameScript[];
+}
+
+/** One script in a long animation frame: what invoked it, where it lives and how long it ran. */
+interface FrameScript {
+  invoker: string;
+  source: string;
+  ms: number;
 }
 
 interface ScaleWindow {
   __scale: {
     tasks: Array<{ start: number; ms: number }>;
-    frames: Array<{ start: number; ms: number }>;
+    frames: Array<{ start: number; ms: number; scripts: FrameScript[] }>;
     gridAt: number | null;
     thumbsAt: number | null;
     worst(from: number, to: number): Worst;
@@ -48,13 +57,16 @@ export function observeMainThread(): void {
     thumbsAt: null,
     worst(from, to) {
       const tasks = this.tasks.filter((t) => t.start + t.ms >= from && t.start <= to).map((t) => t.ms);
-      const frames = this.frames.filter((f) => f.start + f.ms >= from && f.start <= to).map((f) => f.ms);
+      const inRange = this.frames.filter((f) => f.start + f.ms >= from && f.start <= to);
+      const frames = inRange.map((f) => f.ms);
+      const longest = inRange.reduce<(typeof inRange)[number] | null>((worst, f) => (!worst || f.ms > worst.ms ? f : worst), null);
       return {
         longestTaskMs: Math.round(Math.max(0, ...tasks)),
         tasksOver50ms: tasks.length,
         longestFrameMs: Math.round(Math.max(0, ...frames)),
         framesOver50ms: frames.length,
         framesOver100ms: frames.filter((ms) => ms > 100).length,
+        ...(longest?.scripts.length ? { longestFrameScripts: longest.scripts } : {}),
       };
     },
   };
@@ -64,7 +76,7 @@ export function observeMainThread(): void {
   }).observe({ type: 'longtask', buffered: true });
   try {
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) scale.frames.push({ start: entry.startTime, ms: entry.duration });
+      for (const entry of list.getEntries()) scale.frames.push({ start: entry.startTime, ms: entry.duration, scripts: frameScripts(entry) });
     }).observe({ type: 'long-animation-frame', buffered: true });
   } catch {
     // Not in this browser: long tasks only.
@@ -83,6 +95,19 @@ export function observeMainThread(): void {
     if (scale.thumbsAt === null) requestAnimationFrame(watch);
   };
   requestAnimationFrame(watch);
+}
+
+/** The three longest scripts of a long animation frame (PerformanceScriptTiming), for attribution. */
+function frameScripts(entry: PerformanceEntry): FrameScript[] {
+  const scripts = (entry as PerformanceEntry & { scripts?: Array<{ invoker: string; sourceURL: string; sourceFunctionName: string; sourceCharPosition: number; duration: number }> }).scripts ?? [];
+  return scripts
+    .map((script) => ({
+      invoker: script.invoker,
+      source: `${script.sourceURL.slice(script.sourceURL.lastIndexOf('/') + 1)}:${script.sourceCharPosition}${script.sourceFunctionName ? ` ${script.sourceFunctionName}` : ''}`,
+      ms: Math.round(script.duration),
+    }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 3);
 }
 
 /** Runs in the page: scroll the timeline from top to bottom, `step` px a frame. */
@@ -204,7 +229,7 @@ export async function openPeople(): Promise<Worst & { ms: number; coversMs: numb
 }
 
 /** Runs in the page: make memories again (as a change of settings asks for), time to stored and shown. */
-export async function makeMemories(): Promise<Worst & { ms: number; workerMs: number | null; memories: number }> {
+export async function makeMemories(): Promise<Worst & { ms: number; workerMs: number | null; workerPhases: unknown; memories: number }> {
   const scale = (window as unknown as ScaleWindow).__scale;
   const keepsake = window.__keepsake!;
   await keepsake.clusterSettled();
@@ -213,7 +238,7 @@ export async function makeMemories(): Promise<Worst & { ms: number; workerMs: nu
   await keepsake.clusterSettled();
   const ms = performance.now() - started;
   const status = keepsake.status();
-  return { ms: Math.round(ms), workerMs: status.cluster.lastMs?.memories ?? null, memories: Number(document.querySelector('[data-screen=memories] .count')?.textContent?.replace(/\D/g, '') ?? 0), ...scale.worst(started, started + ms) };
+  return { ms: Math.round(ms), workerMs: status.cluster.lastMs?.memories ?? null, workerPhases: status.cluster.memoryPhases, memories: Number(document.querySelector('[data-screen=memories] .count')?.textContent?.replace(/\D/g, '') ?? 0), ...scale.worst(started, started + ms) };
 }
 
 /** Runs in the page: lay out a book of the best memory worth one. */

@@ -12,6 +12,7 @@ import type { ImportWorkerApi } from '../../workers/import.worker';
 import { MODELS } from '../../models/registry';
 import type { SignalRecord } from '../db/schema';
 import type { Language } from '../pipeline/memories/types';
+import type { MemoriesRun } from '../cluster/memories-run';
 
 export interface AutomationStatus {
   loaded: boolean;
@@ -27,7 +28,7 @@ export interface AutomationStatus {
   storageLost: string | null;
   analysis: { phase: string; done: number; total: number; failed: number; backend: string | null; notice?: string };
   /** What runs in the cluster worker now, and how long its last run of each task took (ms). */
-  cluster: { running: string | null; notice?: string; lastMs: { people: number | null; events: number | null; memories: number | null } };
+  cluster: { running: string | null; notice?: string; lastMs: { people: number | null; events: number | null; memories: number | null }; memoryPhases: MemoriesRun['phases'] | null };
 }
 
 export interface KeepsakeAutomation {
@@ -100,6 +101,7 @@ export function installAutomation(library: Library): void {
         running: library.clustering?.running ?? null,
         ...(library.clustering?.notice ? { notice: library.clustering.notice } : {}),
         lastMs: { people: library.clustering?.lastPeople?.ms ?? null, events: library.clustering?.lastEvents?.ms ?? null, memories: library.clustering?.lastMemories?.ms ?? null },
+        memoryPhases: library.clustering?.lastMemories?.phases ?? null,
       },
     }),
     report: async (root) =>
