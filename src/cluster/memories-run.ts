@@ -4,7 +4,7 @@
  * memories, and stores them as a whole, so the page and the report read the same answer.
  */
 import { RECORD_SCHEMA, type KeepsakeDatabase, type MemoryRecord } from '../db/schema';
-import { generateMemories } from '../pipeline/memories/generate';
+import { generateMemories, type GenerationTimings } from '../pipeline/memories/generate';
 import { peopleByPhoto } from '../pipeline/people/summary';
 import { hasOwnCaptureTime } from '../pipeline/import/time';
 import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library';
@@ -24,8 +24,8 @@ export interface MemoriesRun {
   memories: number;
   kinds: number;
   ms: number;
-  /** Where the time went: reading the records, the pure pipeline, storing the memories. */
-  phases: { readMs: number; generateMs: number; writeMs: number };
+  /** Where the time went: reading the records, the pure pipeline (and its steps), storing the memories. */
+  phases: { readMs: number; generateMs: number; writeMs: number; generate: GenerationTimings };
 }
 
 export function defaultLanguage(preferred: readonly string[]): Language {
@@ -47,7 +47,8 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
   const [library, signals, settings] = await Promise.all([readLibrary(db, now), db.getAll('signals'), readMemorySettings(db, preferred)]);
   library.hiddenRanges = settings.hiddenRanges;
   const read = performance.now();
-  const memories = generateMemories(library, signals, settings.language);
+  const steps: GenerationTimings = { candidates: 0, taste: 0, rank: 0, titles: 0 };
+  const memories = generateMemories(library, signals, settings.language, steps);
   const generated = performance.now();
   const tx = db.transaction('memories', 'readwrite');
   void tx.store.clear();
@@ -58,7 +59,7 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
     memories: memories.length,
     kinds: new Set(memories.map((memory) => memory.kind)).size,
     ms: Math.round(written - started),
-    phases: { readMs: Math.round(read - started), generateMs: Math.round(generated - read), writeMs: Math.round(written - generated) },
+    phases: { readMs: Math.round(read - started), generateMs: Math.round(generated - read), writeMs: Math.round(written - generated), generate: steps },
   };
 }
 

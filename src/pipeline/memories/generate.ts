@@ -32,12 +32,30 @@ export interface Memory {
   saved: boolean;
 }
 
-export function generateMemories(library: MemoryLibrary, signals: readonly SignalRecord[], lang: Language): Memory[] {
+/** Milliseconds per step of one generation, filled in when asked for (the benchmarks). */
+export interface GenerationTimings {
+  candidates: number;
+  taste: number;
+  rank: number;
+  titles: number;
+}
+
+export function generateMemories(library: MemoryLibrary, signals: readonly SignalRecord[], lang: Language, timings?: GenerationTimings): Memory[] {
+  let last = performance.now();
+  const lap = (step: keyof GenerationTimings): void => {
+    const now = performance.now();
+    if (timings) timings[step] = Math.round(now - last);
+    last = now;
+  };
   const candidates = memoryCandidates(library);
+  lap('candidates');
   const stats = libraryStats(library, candidates);
   const profile = replaySignals(signals, candidates, stats);
+  lap('taste');
+  const ranked = rankMemories(candidates, profile, stats, { explore: true });
+  lap('rank');
   const covers = new Set<string>();
-  return rankMemories(candidates, profile, stats, { explore: true }).map(({ candidate, selection, score, why }, rank) => {
+  const memories = ranked.map(({ candidate, selection, score, why }, rank): Memory => {
     const coverPhotoId = freshCover(selection.cover, selection.photoIds, candidate.photos, covers);
     const edited = profile.edits.get(candidate.id)?.title;
     const generated = titleMemory(candidate.facts, lang, variantOf(candidate.id));
@@ -58,6 +76,8 @@ export function generateMemories(library: MemoryLibrary, signals: readonly Signa
       saved: profile.saved.has(candidate.id),
     };
   });
+  lap('titles');
+  return memories;
 }
 
 /**
