@@ -57,6 +57,14 @@ export async function benchScale(args: string[]): Promise<unknown> {
     page.on('pageerror', (error) => log(`page error: ${error.message}`));
     await page.goto(`${url}/?automation=1&demo=0&analyse=0`);
     await page.waitForFunction(() => window.__keepsake?.status().loaded === true, null, { timeout: OPEN_TIMEOUT_MS });
+    // A kept profile's service worker would serve the build it cached last time: drop it, so the next
+    // navigation runs (and caches) this build.
+    const stale = await page.evaluate(async () => {
+      const registrations = await navigator.serviceWorker.getRegistrations();
+      for (const registration of registrations) await registration.unregister();
+      return registrations.length;
+    });
+    if (stale) log('unregistered the service worker of the last run (it would serve its build)');
     const stored = await page.evaluate(() => KeepsakeScale.syntheticLibrarySize());
     let seed: (SeedSummary & { peakBrowserRssMB: number }) | { reused: true; photos: number; seededWith?: unknown };
     // What the generator wrote is kept beside a kept profile's library, for the runs that reuse it.
