@@ -7,7 +7,7 @@ import { MEMORY_SETTINGS_KEY, readMemorySettings, type MemorySettings } from '..
 import type { Language } from '../pipeline/memories/types';
 import { applyFavourite, favouritesOf } from '../pipeline/memories/profile';
 import { peopleByPhoto as peopleOfPhotos } from '../pipeline/people/summary';
-import { listBooks, makeBookFromMemory, makeBookFromSelection, saveBook, sourcePhotos, type MadeBook } from '../db/books';
+import { listBooks, makeBookFromMemory, makeBookFromSelection, saveBook, sourcePhotos, type BookContext, type MadeBook } from '../db/books';
 import type { BookPhoto } from '../pipeline/book/model';
 import { BookExport, type ExportProgress } from '../bridge/exporter';
 import { mergePeople, moveFace, notThisPerson, renamePerson, setPersonHidden } from '../db/people';
@@ -308,12 +308,14 @@ export class Library {
       this.error = 'That memory is gone: Keepsake re-ranked your memories. Choose it again.';
       return null;
     }
-    return this.#keepBook(makeBookFromMemory(this.#db, memory, formatId, labId, this.memorySettings.language, this.favourites));
+    return this.#keepBook(makeBookFromMemory(this.#db, memory, formatId, labId, this.memorySettings.language, this.#bookContext()));
   }
 
   /** Lay out a book of chosen photos and keep it. */
   makeBookOf = (photoIds: string[], title: string, formatId: string, labId: string): Promise<MadeBook | null> =>
-    this.#keepBook(makeBookFromSelection(this.#db, photoIds, title, formatId, labId, this.memorySettings.language, this.favourites));
+    this.#keepBook(makeBookFromSelection(this.#db, photoIds, title, formatId, labId, this.memorySettings.language, this.#bookContext()));
+
+  #bookContext = (): BookContext => ({ favourites: this.favourites, eventOf: (id) => this.eventOf.get(id) });
 
   async #keepBook(making: Promise<MadeBook>): Promise<MadeBook | null> {
     try {
@@ -327,7 +329,7 @@ export class Library {
   }
 
   /** What the book editor needs of some photos: display size, faces, quality, favourite. */
-  bookPhotos = (ids: string[]): Promise<Map<string, BookPhoto>> => sourcePhotos(this.#db, ids, this.favourites);
+  bookPhotos = (ids: string[]): Promise<Map<string, BookPhoto>> => sourcePhotos(this.#db, ids, this.#bookContext());
 
   /** Save an edited book at once (autosave); its new `updatedAt`, or null when it could not be saved. */
   async saveBook(book: BookRecord): Promise<number | null> {
