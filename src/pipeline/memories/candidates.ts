@@ -6,7 +6,7 @@
  */
 import type { Theme } from '../analyse/types';
 import { dayKey } from '../import/time';
-import { photoDay, usablePhotos, type MemoryEvent, type MemoryLibrary } from './library';
+import { photoDayNumber, usablePhotos, type MemoryEvent, type MemoryLibrary } from './library';
 import type { MemoryFacts, MemoryKind, MemoryPhoto, MemoryPlace, Occasion, Season } from './types';
 
 export interface MemoryCandidate {
@@ -263,11 +263,8 @@ function mainTheme(photos: readonly MemoryPhoto[]): Theme | null {
 
 /** Distinct capture days (a photo without a date counts as a day of its own). */
 export function distinctDays(photos: readonly MemoryPhoto[]): number {
-  // The day's number, as photoDay's date would tell them apart (cheaper than formatting each date).
-  return new Set(photos.map((photo) => (photo.localMs === null ? photo.id : Math.floor(photo.localMs / DAY_MS)))).size;
+  return new Set(photos.map((photo) => photoDayNumber(photo) ?? photo.id)).size;
 }
-
-const DAY_MS = 86_400_000;
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();

@@ -96,6 +96,11 @@ export function toMemoryEvents(events: readonly SourceEvent[], photos: readonly 
 /** Local date of a photo, "YYYY-MM-DD" (null without a capture time). */
 export const photoDay = (photo: MemoryPhoto): string | null => (photo.localMs === null ? null : dayKey(photo.localMs));
 
+const DAY_MS = 86_400_000;
+
+/** The photo's local day as a number (days since 1970), telling days apart as photoDay does without formatting a date. */
+export const photoDayNumber = (photo: MemoryPhoto): number | null => (photo.localMs === null ? null : Math.floor(photo.localMs / DAY_MS));
+
 /** Photos memories may use: real photos (no junk), not hidden, not in a hidden date range, without hidden people. */
 export function usablePhotos(library: MemoryLibrary): MemoryPhoto[] {
   const hiddenPeople = new Set(library.people.filter((person) => person.hidden).map((person) => person.id));

@@ -7,7 +7,6 @@
  * the person has not judged yet surface now and then. Every score comes with its reasons. Pure.
  */
 import type { SignalRecord } from '../../db/schema';
-import { dayKey } from '../import/time';
 import type { MemoryCandidate } from './candidates';
 import type { MemoryLibrary } from './library';
 import { applyFavourite, editsOf, emptyProfile, forgetLearning, inOrder, learnFromPhotos, learnKind, lift, memoryFeedback, photoFeedback, type TasteProfile } from './profile';
@@ -173,15 +172,20 @@ function tripValue(memory: MemoryCandidate): number {
  * anniversary; one stray photo in a person's album is not much of one.
  */
 function anniversaryOf(memory: MemoryCandidate, now: number): { share: number; yearsAgo: number } {
-  const today = dayKey(now);
+  // Numbers, not day strings: this runs for every photo of every candidate (millions at 100,000 photos).
+  const today = new Date(now);
+  const year = today.getUTCFullYear();
+  const todayMs = Date.UTC(year, today.getUTCMonth(), today.getUTCDate());
   const years = new Map<number, number>();
   for (const photo of memory.photos) {
     if (photo.localMs === null) continue;
-    const day = dayKey(photo.localMs);
-    if (day.slice(0, 4) >= today.slice(0, 4)) continue;
-    const distance = Math.abs(Date.parse(`${today.slice(0, 4)}${day.slice(4)}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000;
+    const taken = new Date(photo.localMs);
+    const takenYear = taken.getUTCFullYear();
+    if (takenYear >= year) continue;
+    // The photo's day this year (29 February rolls over to 1 March, as the day strings did).
+    const distance = Math.abs(Date.UTC(year, taken.getUTCMonth(), taken.getUTCDate()) - todayMs) / 86_400_000;
     if (Math.min(distance, 365 - distance) > 7) continue;
-    const ago = Number(today.slice(0, 4)) - Number(day.slice(0, 4));
+    const ago = year - takenYear;
     years.set(ago, (years.get(ago) ?? 0) + 1);
   }
   const [yearsAgo, count] = [...years].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0] ?? [0, 0];

@@ -4,7 +4,7 @@
  * covering the memory's days and people; chronological order; a cover. Pure.
  */
 import { appearanceSimilarity } from '../analyse/hash';
-import { photoDay } from './library';
+import { photoDayNumber } from './library';
 import type { MemoryCandidate } from './candidates';
 import type { MemoryPhoto } from './types';
 
@@ -43,13 +43,13 @@ export function selectPhotos(candidate: MemoryCandidate, prefs: SelectionPrefs, 
   const about = new Set(candidate.facts.people.slice(0, candidate.kind === 'together' ? 2 : 1).map((person) => person.id));
   const worth = (photo: MemoryPhoto): number => photoWorth(photo, prefs, about);
   const chosen: MemoryPhoto[] = pool.filter((photo) => added.has(photo.id));
-  const days = new Set(chosen.map((photo) => photoDay(photo)));
+  const days = new Set(chosen.map((photo) => photoDayNumber(photo)));
   const people = new Set(chosen.flatMap((photo) => photo.people));
   const left = pool.filter((photo) => !added.has(photo.id));
   const target = Math.max(chosen.length, selectionSize(pool.length));
   for (const photo of pickGreedily(left, chosen, target - chosen.length, worth, days, people)) {
     chosen.push(photo);
-    days.add(photoDay(photo));
+    days.add(photoDayNumber(photo));
     for (const id of photo.people) people.add(id);
   }
   chosen.sort((a, b) => (a.localMs ?? Infinity) - (b.localMs ?? Infinity) || (a.id < b.id ? -1 : 1));
@@ -65,12 +65,12 @@ export function selectPhotos(candidate: MemoryCandidate, prefs: SelectionPrefs, 
  * and only those whose bound could still win are brought up to date (lazy greedy). The picks are
  * exactly those of scoring every photo every round, at a small part of the cost on big memories.
  */
-function pickGreedily(left: readonly MemoryPhoto[], chosen: readonly MemoryPhoto[], wanted: number, worth: (photo: MemoryPhoto) => number, days: Set<string | null>, people: Set<string>): MemoryPhoto[] {
+function pickGreedily(left: readonly MemoryPhoto[], chosen: readonly MemoryPhoto[], wanted: number, worth: (photo: MemoryPhoto) => number, days: Set<number | null>, people: Set<string>): MemoryPhoto[] {
   const n = left.length;
   const picks: MemoryPhoto[] = [];
   if (wanted <= 0 || !n) return picks;
   const value = left.map((photo) => LAMBDA * worth(photo));
-  const day = left.map((photo) => photoDay(photo));
+  const day = left.map((photo) => photoDayNumber(photo));
   // Each photo's sameness to the chosen ones, as of the first `seen[i]` picks of this run.
   const sameness = left.map((photo) => chosen.reduce((max, other) => Math.max(max, similarity(photo, other)), 0));
   const bound = new Float64Array(n);
