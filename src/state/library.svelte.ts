@@ -81,7 +81,7 @@ export class Library {
     filterLibrary(this.photos, { kind: this.filter, people: this.personFilter, place: this.placeFilter, date: this.dateFilter }, {
       analyses: () => this.analyses,
       grouped: () => this.grouped,
-      peopleByPhoto: () => this.peopleByPhoto,
+      photosOf: (id) => new Set(this.people.find((person) => person.id === id)?.photoIds),
       places: () => this.places,
     }),
   );

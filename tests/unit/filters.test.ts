@@ -30,7 +30,7 @@ function sources(overrides: Partial<{ analyses: Map<string, AnalysisSummary>; gr
   return {
     analyses: () => overrides.analyses ?? new Map(),
     grouped: () => overrides.grouped ?? new Set(),
-    peopleByPhoto: () => overrides.people ?? new Map(),
+    photosOf: (id) => new Set([...(overrides.people ?? new Map<string, string[]>())].filter(([, inPhoto]) => inPhoto.includes(id)).map(([photo]) => photo)),
     places: () => indexPlaces(events),
   };
 }
@@ -100,7 +100,7 @@ describe('filterLibrary', () => {
     const watching: FilterSources = {
       analyses: () => (asked.push('analyses'), new Map()),
       grouped: () => (asked.push('grouped'), new Set()),
-      peopleByPhoto: () => (asked.push('people'), new Map()),
+      photosOf: () => (asked.push('people'), new Set()),
       places: () => (asked.push('places'), indexPlaces(events)),
     };
     filterLibrary(photos, { ...none, date: { year: 2023, month: null } }, watching);

@@ -177,8 +177,8 @@ export interface FilterSources {
   analyses: () => ReadonlyMap<string, AnalysisSummary>;
   /** Photos in a similar group. */
   grouped: () => ReadonlySet<string>;
-  /** Photo id → the people in it. */
-  peopleByPhoto: () => ReadonlyMap<string, readonly string[]>;
+  /** The photos a person is in (a lookup of that person's own list: no index of every photo needed). */
+  photosOf: (personId: string) => ReadonlySet<string>;
   places: () => PlaceIndex;
 }
 
@@ -204,12 +204,8 @@ export function filterLibrary<T extends TimelinePhoto>(photos: T[], filters: Lib
     });
   }
   if (filters.people.length) {
-    const peopleByPhoto = sources.peopleByPhoto();
-    const wanted = filters.people;
-    out = out.filter((photo) => {
-      const inPhoto = peopleByPhoto.get(photo.id);
-      return !!inPhoto && wanted.every((id) => inPhoto.includes(id));
-    });
+    const withEach = filters.people.map((id) => sources.photosOf(id));
+    out = out.filter((photo) => withEach.every((photos) => photos.has(photo.id)));
   }
   if (filters.place) {
     const here = sources.places().photos.get(filters.place);

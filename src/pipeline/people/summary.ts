@@ -32,6 +32,13 @@ export function summarisePerson(personId: string, faces: readonly SummaryFace[])
 /** Photo id → the people in it, from the people's own photo lists. */
 export function peopleByPhoto(people: ReadonlyArray<{ id: string; photoIds: readonly string[] }>): Map<string, string[]> {
   const map = new Map<string, string[]>();
-  for (const person of people) for (const id of person.photoIds) map.set(id, [...(map.get(id) ?? []), person.id]);
+  // Appended in place: a new array per photo per person cost 150 ms on the first person filter at 100,000 photos.
+  for (const person of people) {
+    for (const id of person.photoIds) {
+      const inPhoto = map.get(id);
+      if (inPhoto) inPhoto.push(person.id);
+      else map.set(id, [person.id]);
+    }
+  }
   return map;
 }
