@@ -107,6 +107,8 @@ describe('when the browser’s storage is full', () => {
 
     await makeRoom();
     await panel.getByRole('button', { name: /resume/i }).click();
+    // Resuming takes a moment: until then the phase still says paused, which would end the wait at once.
+    await page.waitForFunction(() => window.__keepsake!.status().analysis.phase !== 'paused', null, { timeout: 60_000 });
     await waitForAnalysis(page, quiet);
     expect(await page.evaluate(() => window.__keepsake!.unanalysed())).toBe(0);
     await expect.poll(() => panel.getByRole('alert').count()).toBe(0);
