@@ -38,7 +38,7 @@ import { ROOT, ensureBuilt, serveDist } from '../cli/serve';
 import { importFiles, openApp, status } from '../cli/drive';
 import { mulberry32 } from '../src/pipeline/random';
 import { buildExifApp1, insertExifApp1 } from './exif-writer';
-import { round, sampleMemory } from './import';
+import { profileProcesses, round, sampleMemory } from './import';
 import type { TfBackend } from '../src/db/schema';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -270,21 +270,9 @@ function describe(sample: Sample): string {
 
 /** Resident memory now of every process of this browser profile, in total and per process type. */
 function browserRss(profile: string): { totalMB: number; byType: Record<string, number> } {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 });
-  const rows = out.trim().split('\n').map((line) => {
-    const [pid, ppid, rss, ...args] = line.trim().split(/\s+/);
-    return { pid: Number(pid), ppid: Number(ppid), rss: Number(rss), args: args.join(' ') };
-  });
-  // As sampleMemory does: the browser process names the profile; the others descend from it.
-  const ours = new Set(rows.filter((r) => r.args.includes(profile)).map((r) => r.pid));
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const r of rows) if (!ours.has(r.pid) && ours.has(r.ppid)) (ours.add(r.pid), (grew = true));
-  }
   const byType: Record<string, number> = {};
   let total = 0;
-  for (const r of rows) {
-    if (!ours.has(r.pid)) continue;
+  for (const r of profileProcesses(profile)) {
     const type = /--type=(\S+)/.exec(r.args)?.[1] ?? (r.args.includes('chrom') ? 'browser' : 'other');
     const utility = type === 'utility' ? /--utility-sub-type=\S*?(\w+)\.mojom/.exec(r.args)?.[1] : undefined;
     const key = utility ? `utility:${utility}` : type;

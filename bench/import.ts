@@ -88,23 +88,27 @@ export async function benchImport(args: string[]): Promise<unknown> {
 
 export const round = (n: number): number => Math.round(n * 100) / 100;
 
+/** Every process of this browser profile now, with its resident memory (KiB) and command line. */
+export function profileProcesses(profile: string): Array<{ pid: number; rss: number; args: string }> {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 });
+  const rows = out.trim().split('\n').map((line) => {
+    const [pid, ppid, rss, ...args] = line.trim().split(/\s+/);
+    return { pid: Number(pid), ppid: Number(ppid), rss: Number(rss), args: args.join(' ') };
+  });
+  // The browser process names the profile; renderers, GPU and utility processes descend from it.
+  const ours = new Set(rows.filter((r) => r.args.includes(profile)).map((r) => r.pid));
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of rows) if (!ours.has(r.pid) && ours.has(r.ppid)) (ours.add(r.pid), (grew = true));
+  }
+  return rows.filter((r) => ours.has(r.pid));
+}
+
 /** Peak resident memory of every process of this browser profile, sampled twice a second. */
 export function sampleMemory(profile: string): { stop(): number } {
   let peak = 0;
   const sample = (): void => {
-    const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=,args='], { encoding: 'utf8', maxBuffer: 32 * 1024 * 1024 });
-    const rows = out.trim().split('\n').map((line) => {
-      const [pid, ppid, rss, ...args] = line.trim().split(/\s+/);
-      return { pid: Number(pid), ppid: Number(ppid), rss: Number(rss), args: args.join(' ') };
-    });
-    // The browser process names the profile; renderers, GPU and utility processes descend from it.
-    const ours = new Set(rows.filter((r) => r.args.includes(profile)).map((r) => r.pid));
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const r of rows) if (!ours.has(r.pid) && ours.has(r.ppid)) (ours.add(r.pid), (grew = true));
-    }
-    const total = rows.filter((r) => ours.has(r.pid)).reduce((sum, r) => sum + r.rss, 0);
-    peak = Math.max(peak, total);
+    peak = Math.max(peak, profileProcesses(profile).reduce((sum, r) => sum + r.rss, 0));
   };
   const timer = setInterval(sample, 500);
   sample();
