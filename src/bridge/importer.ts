@@ -161,13 +161,12 @@ export class ImportRunner {
       const picked = this.#picked.get(seq);
       this.#picked.delete(seq);
       const outcome = await this.pool.run((api) => api.process(this.job.id, seq, picked)).catch((error: Error) => this.#failed(seq, error));
-      if (outcome) this.#settled(seq, outcome);
+      if (outcome) this.#settled(outcome);
     }
   }
 
   /** A file is finished with: counted and shown. */
-  #settled(seq: number, outcome: FileOutcome): void {
-    this.#picked.delete(seq);
+  #settled(outcome: FileOutcome): void {
     this.#count(outcome);
     this.#pendingOutcomes.push(outcome);
     this.#emit();
@@ -216,7 +215,10 @@ export class ImportRunner {
       const result = await this.stager.run(async (api) => await api.stage(this.job.id, batch));
       if (result === 'storage-full') throw new Error(storageFullNotice(picked.length - i));
       const unread = new Set(result.map(({ seq }) => seq));
-      for (const { seq, outcome } of result) this.#settled(seq, outcome);
+      for (const { seq, outcome } of result) {
+        this.#picked.delete(seq);
+        this.#settled(outcome);
+      }
       this.#makeReady(batch.map((item) => item.seq).filter((seq) => !unread.has(seq)));
     }
   }
