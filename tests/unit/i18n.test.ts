@@ -37,7 +37,8 @@ const SAMPLES: { [K in Exclude<FunctionKey, CountKey>]: (n: number) => MessagePa
   'library.choiceCount': (n) => ({ label: 'Lisbon, Portugal', count: n * 1000 }),
   'library.inPlace': () => ({ place: 'Lisbon, Portugal' }),
   'library.visionBackend': () => ({ backend: 'WebGPU' }),
-  'library.openPhoto': (n) => ({ position: n, total: n + 1, mark: n % 2 ? 'Screenshot' : null }),
+  'library.openPhoto': (n) => ({ position: n, total: n + 1, description: n % 3 ? 'Sat, Jul 14, 2023, Lisbon' : '', mark: n % 2 ? 'Screenshot' : null }),
+  'photo.describe': (n) => ({ when: n % 2 ? 'Sat, Jul 14, 2023' : null, place: n % 3 ? 'Lisbon' : null, names: ['Ada', 'Grace'].slice(0, n % 3) }),
   'viewer.face': (n) => ({ number: n, sureness: 0.87 }),
   'viewer.position': (n) => ({ position: n, total: n + 1 }),
   'viewer.takenFromFileName': () => ({ time: '2024-06-03 12:00:00' }),
@@ -51,9 +52,6 @@ const SAMPLES: { [K in Exclude<FunctionKey, CountKey>]: (n: number) => MessagePa
   'events.dayNumber': (n) => ({ number: n }),
   'events.with': (n) => ({ names: ['Ada', 'Grace', 'Linus'].slice(0, 1 + (n % 3)) }),
   'events.withSome': (n) => ({ names: ['Ada', 'Grace', 'Linus'], more: n }),
-  'events.photoAt': () => ({ place: 'Lisbon' }),
-  'memories.open': () => ({ title: 'Lisbon' }),
-  'book.open': () => ({ title: 'Lisbon' }),
   'book.pageLabel': (n) => ({ page: n }),
   'book.photoLabel': (n) => ({ n }),
   'book.soft': (n) => ({ ppi: n }),
@@ -85,7 +83,6 @@ const SAME_AS_ENGLISH: Partial<Record<MessageKey, Language[]>> = {
   'library.filter.photos': ['fr'], // "Photos"
   'photoKind.screenshot': ['it'], // "Screenshot"
   'photoKind.document': ['fr', 'nl'], // "Document"
-  'events.photo': ['fr'], // "Photo"
   'import.label': ['de', 'sv', 'da', 'pl'], // "Import"
   'analysis.stop': ['da'], // "Stop"
   'viewer.original': ['de', 'es', 'pt', 'sv', 'da'], // "Original"

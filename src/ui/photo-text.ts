@@ -1,0 +1,37 @@
+/**
+ * Words for a photo, for those who hear the screen instead of seeing it: when it was taken, where,
+ * and who is in it (people the person named), e.g. "Sat, Jul 14, 2023, Lisbon, with Ada and Grace".
+ */
+import type { Library } from '../state/library.svelte';
+import type { PersonRecord } from '../db/schema';
+import { t } from '../i18n/i18n.svelte';
+import { formatDay } from './format';
+
+/** Named people's names by photo, made once per people list: the grid asks for every cell it draws. */
+const namesByPeople = new WeakMap<readonly PersonRecord[], Map<string, string[]>>();
+
+function namesByPhoto(people: readonly PersonRecord[]): Map<string, string[]> {
+  let map = namesByPeople.get(people);
+  if (map) return map;
+  map = new Map();
+  for (const person of people) {
+    if (!person.name || person.hidden) continue;
+    for (const id of person.photoIds) {
+      const names = map.get(id);
+      if (names) names.push(person.name);
+      else map.set(id, [person.name]);
+    }
+  }
+  namesByPeople.set(people, map);
+  return map;
+}
+
+/**
+ * `takenMs` is the photo's local wall-clock time stored as UTC (LibraryPhoto.t); without it the day
+ * comes from the photo's event.
+ */
+export function describePhoto(library: Library, id: string, takenMs?: number): string {
+  const event = library.eventOf.get(id);
+  const day = takenMs !== undefined && Number.isFinite(takenMs) ? new Date(takenMs).toISOString().slice(0, 10) : event?.days.find((d) => d.photoIds.includes(id))?.date;
+  return t('photo.describe', { when: day ? formatDay(day) : null, place: event?.photoPlaces[id] ?? null, names: namesByPhoto(library.people).get(id) ?? [] });
+}
