@@ -78,7 +78,7 @@ describe('memories', () => {
     // Remove it for good: the reload below must remember it.
     await page.click(`[data-testid=memory-photo][data-photo-id="${removed}"] [data-testid=memory-remove-photo]`);
     await page.waitForSelector(`[data-testid=memory-photo][data-photo-id="${removed}"]`, { state: 'detached' });
-    await page.click('text=← All memories');
+    await page.getByRole('button', { name: 'All memories' }).click();
   });
 
   it('favourites one memory and dismisses another', async () => {

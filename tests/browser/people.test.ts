@@ -13,6 +13,7 @@ import { serveDist } from '../../cli/serve';
 import { importFiles, openApp, waitForAnalysis } from '../../cli/drive';
 import type { Report } from '../../src/pipeline/report/report';
 import { CORPUS, manifest } from '../corpus';
+import { LOOKS, seriousViolations, setLook } from './axe';
 
 const quiet = (): void => undefined;
 const photo = (name: string): string => join(CORPUS, 'photos', name);
@@ -152,5 +153,24 @@ describe('people, and the corrections a person makes', () => {
     await page.click('[data-testid=show-together]');
     await page.waitForSelector('[data-testid=person-filter]');
     await expect(page.locator('[data-testid=library-grid] [data-index]').count()).resolves.toBe(2);
+  });
+});
+
+describe('people, for everyone', () => {
+  // The demo library has no one in two photos: the People screen with people is checked here.
+  it('has no serious or critical axe violation on People, a person and their photos, in both themes, on a phone and a desktop', async () => {
+    const found: string[] = [];
+    for (const look of LOOKS) {
+      await setLook(page, look);
+      await page.click('[data-screen=people]');
+      found.push(...(await seriousViolations(page, `${look.size} ${look.theme} people`)));
+      await page.click('[data-testid=person] >> nth=0');
+      await page.waitForSelector('[data-testid=person-detail] [data-testid=person-face]');
+      found.push(...(await seriousViolations(page, `${look.size} ${look.theme} person`)));
+      await page.click('[data-screen=library]');
+      found.push(...(await seriousViolations(page, `${look.size} ${look.theme} library with faces`)));
+    }
+    await setLook(page, { size: 'desktop', width: 1280, height: 860, theme: 'light' });
+    expect(found).toEqual([]);
   });
 });
