@@ -23,8 +23,9 @@ export default defineConfig({
     // Place names for reverse geocoding, built from npm gazetteer packages (src/pipeline/geo).
     keepsakeGazetteer(),
     VitePWA({
-      registerType: 'autoUpdate',
-      injectRegister: 'script-defer',
+      // A new version waits until the person chooses to reload (src/state/app-update.svelte.ts).
+      registerType: 'prompt',
+      injectRegister: false,
       includeAssets: ['icons/*'],
       manifest: {
         name: 'Keepsake — private photobook studio',
