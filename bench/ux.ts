@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchBrowser } from '../cli/browser';
 import { DIST, ensureBuilt, serveDist } from '../cli/serve';
+import { median } from '../src/pipeline/events/home';
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
@@ -29,11 +30,6 @@ interface Visit {
   longTasks: number;
   scripts: string[];
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
 
 /** Long tasks from the very start of the page, and the moment the app says it is loaded. */
 const OBSERVE = `
