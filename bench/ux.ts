@@ -103,13 +103,16 @@ export async function benchUx(): Promise<unknown> {
   } finally {
     server.close();
   }
+  // Every script fetched before the page is usable: the page's own, and the workers it starts at once
+  // (the reader and cluster workers); the vision, import and export workers and the models come later.
   const files = [...new Set(first.flatMap((v) => v.scripts))].sort().map((path) => {
     const bytes = readFileSync(join(DIST, path));
-    return { path, bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    return { path, runsIn: /\.worker-/.test(path) ? 'worker' : 'page', bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   });
   const gzip = files.reduce((sum, file) => sum + file.gzip, 0);
+  const pageGzip = files.filter((file) => file.runsIn === 'page').reduce((sum, file) => sum + file.gzip, 0);
   return {
-    initialJs: { files, bytes: files.reduce((sum, file) => sum + file.bytes, 0), gzip, budgetGzip: INITIAL_JS_BUDGET_GZIP, withinBudget: gzip < INITIAL_JS_BUDGET_GZIP },
+    initialJs: { files, bytes: files.reduce((sum, file) => sum + file.bytes, 0), gzip, pageGzip, budgetGzip: INITIAL_JS_BUDGET_GZIP, withinBudget: gzip < INITIAL_JS_BUDGET_GZIP },
     firstVisit: summarise(first),
     returnVisit: summarise(again),
     runs: RUNS,
