@@ -5,6 +5,7 @@
 import type { Library } from '../state/library.svelte';
 import type { PersonRecord } from '../db/schema';
 import { t } from '../i18n/i18n.svelte';
+import { peopleByPhoto } from '../pipeline/people/summary';
 import { formatDay } from './format';
 
 /** Named people's names by photo, made once per people list: the grid asks for every cell it draws. */
@@ -12,17 +13,11 @@ const namesByPeople = new WeakMap<readonly PersonRecord[], Map<string, string[]>
 
 function namesByPhoto(people: readonly PersonRecord[]): Map<string, string[]> {
   let map = namesByPeople.get(people);
-  if (map) return map;
-  map = new Map();
-  for (const person of people) {
-    if (!person.name || person.hidden) continue;
-    for (const id of person.photoIds) {
-      const names = map.get(id);
-      if (names) names.push(person.name);
-      else map.set(id, [person.name]);
-    }
+  if (!map) {
+    // Only the people the person named and shows: a name stands where the index keeps an id.
+    const named = people.flatMap((person) => (person.name && !person.hidden ? [{ id: person.name, photoIds: person.photoIds }] : []));
+    namesByPeople.set(people, (map = peopleByPhoto(named)));
   }
-  namesByPeople.set(people, map);
   return map;
 }
 
