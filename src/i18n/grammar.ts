@@ -26,8 +26,13 @@ export function grammar(language: Language): Grammar {
   const rules = new Intl.PluralRules(language);
   const lists = new Intl.ListFormat(language, { type: 'conjunction' });
   const percents = new Intl.NumberFormat(language, { style: 'percent' });
-  const number = (n: number, fractionDigits?: number): string =>
-    n.toLocaleString(language, fractionDigits === undefined ? undefined : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits });
+  // toLocaleString builds a number format on every call: the grid words hundreds of numbers a frame.
+  const numbers = new Map<number | undefined, Intl.NumberFormat>();
+  const number = (n: number, fractionDigits?: number): string => {
+    let format = numbers.get(fractionDigits);
+    if (!format) numbers.set(fractionDigits, (format = new Intl.NumberFormat(language, fractionDigits === undefined ? undefined : { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits })));
+    return format.format(n);
+  };
   return {
     number,
     plural: (count, forms) => (forms[rules.select(count)] ?? forms.other).replaceAll('{n}', number(count)),

@@ -24,6 +24,15 @@ export function formatDuration(seconds: number): string {
   return t('format.hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** "1,234", "1.234": a whole number in the UI's language (toLocaleString would build a format per call). */
+export function formatNumber(n: number): string {
+  let format = numberFormats.get(locale.language);
+  if (!format) numberFormats.set(locale.language, (format = new Intl.NumberFormat(locale.language)));
+  return format.format(n);
+}
+
 const MONTH = { month: 'long', year: 'numeric', timeZone: 'UTC' } as const;
 const DAY = { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' } as const;
 /** Building a date format is slow next to using one, and the grid formats hundreds of headers. */
@@ -41,8 +50,16 @@ const dayDate = (key: string): Date => new Date(`${key}T00:00:00Z`);
 
 /** "May 2024", "Mai 2024", "2024年5月" from "2024-05". */
 export const formatMonth = (key: string): string => dateFormat('month').format(dayDate(`${key}-01`));
+/** Days already worded, by language and day: the grid words each cell's day as it scrolls past. */
+const dayWords = new Map<string, string>();
+
 /** "Mon, Jun 3, 2024", "Mo., 3. Juni 2024" from "2024-06-03". */
-export const formatDay = (key: string): string => dateFormat('day').format(dayDate(key));
+export function formatDay(key: string): string {
+  const known = `${locale.language}:${key}`;
+  let words = dayWords.get(known);
+  if (words === undefined) dayWords.set(known, (words = dateFormat('day').format(dayDate(key))));
+  return words;
+}
 /** "Fri, May 12 – Mon, May 15, 2023": the language's own way of joining two days, naming what they share once. */
 export const formatDayRange = (first: string, last: string): string => dateFormat('day').formatRange(dayDate(first), dayDate(last));
 
