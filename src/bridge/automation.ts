@@ -10,7 +10,7 @@ import { pendingAnalysis } from './analyser';
 import { versionKey } from '../vision/versions';
 import type { ImportWorkerApi } from '../../workers/import.worker';
 import { MODELS } from '../../models/registry';
-import type { SignalRecord } from '../db/schema';
+import { libraryChanged, type SignalRecord } from '../db/schema';
 import type { Language } from '../pipeline/memories/types';
 import type { MemoriesRun } from '../cluster/memories-run';
 
@@ -184,11 +184,12 @@ export function installAutomation(library: Library): void {
     },
     stageTimings: async () => (await library.db.getAll('analyses')).map((record) => record.timings),
     ageStage: async (stage) => {
-      const tx = library.db.transaction('analyses', 'readwrite');
-      for (const record of await tx.store.getAll()) {
+      const tx = library.db.transaction(['analyses', 'meta'], 'readwrite');
+      for (const record of await tx.objectStore('analyses').getAll()) {
         const versions = { ...record.versions, [stage]: `${record.versions[stage]}-older` };
-        void tx.store.put({ ...record, versions, versionKey: versionKey(versions) });
+        void tx.objectStore('analyses').put({ ...record, versions, versionKey: versionKey(versions) });
       }
+      void tx.objectStore('meta').put(libraryChanged());
       await tx.done;
       await library.analyseLibrary(true);
     },

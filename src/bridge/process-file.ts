@@ -11,7 +11,7 @@ import { localSortMs } from '../pipeline/import/time';
 import { DecodeError, makeThumbnails } from '../media/decode';
 import { readOpfsFile, removeOpfsEntry } from '../media/opfs';
 import { readFailure } from '../pipeline/import/read-failure';
-import { RECORD_SCHEMA, type FileOutcome, type KeepsakeDatabase, type PhotoRecord, type QueueItem, type ThumbRecord } from '../db/schema';
+import { RECORD_SCHEMA, libraryChanged, type FileOutcome, type KeepsakeDatabase, type PhotoRecord, type QueueItem, type ThumbRecord } from '../db/schema';
 
 /**
  * `picked` is the person's own File when this page still holds it (not after a reload): reading
@@ -71,7 +71,7 @@ export async function processQueueItem(db: KeepsakeDatabase, jobId: string, seq:
 
 /** Store photo + thumbnails + queue state atomically; a concurrent twin with the same bytes makes this one a duplicate. */
 async function commitPhoto(db: KeepsakeDatabase, item: QueueItem, photo: PhotoRecord, thumbs: ThumbRecord): Promise<FileOutcome> {
-  const tx = db.transaction(['photos', 'thumbs', 'queue'], 'readwrite');
+  const tx = db.transaction(['photos', 'thumbs', 'queue', 'meta'], 'readwrite');
   const twin = await tx.objectStore('photos').get(photo.id);
   let outcome: FileOutcome;
   if (twin) {
@@ -82,6 +82,7 @@ async function commitPhoto(db: KeepsakeDatabase, item: QueueItem, photo: PhotoRe
     void tx.objectStore('photos').put(photo);
     void tx.objectStore('thumbs').put(thumbs);
   }
+  void tx.objectStore('meta').put(libraryChanged());
   void tx.objectStore('queue').put(doneItem(item, outcome, twin ? null : item.source));
   await tx.done;
   if (twin) await dropOwnCopy(item);
@@ -90,9 +91,10 @@ async function commitPhoto(db: KeepsakeDatabase, item: QueueItem, photo: PhotoRe
 
 async function finish(db: KeepsakeDatabase, item: QueueItem, outcome: FileOutcome): Promise<FileOutcome> {
   if (outcome.status === 'duplicate') {
-    const tx = db.transaction(['photos', 'queue'], 'readwrite');
+    const tx = db.transaction(['photos', 'queue', 'meta'], 'readwrite');
     const photo = outcome.photoId ? await tx.objectStore('photos').get(outcome.photoId) : undefined;
     if (photo) addPath(tx.objectStore('photos'), photo, item.path);
+    void tx.objectStore('meta').put(libraryChanged());
     void tx.objectStore('queue').put(doneItem(item, outcome, null));
     await tx.done;
   } else {

@@ -4,7 +4,7 @@
  * the report read the same answer. Only photos with a capture time from the photo itself take part:
  * a file date says when the file was copied, not when the picture was taken.
  */
-import { RECORD_SCHEMA, type EventRecord, type KeepsakeDatabase, type PhotoRecord } from '../db/schema';
+import { RECORD_SCHEMA, libraryChanged, type EventRecord, type KeepsakeDatabase, type PhotoRecord } from '../db/schema';
 import { segmentLibrary, type EventPhoto } from '../pipeline/events/segment';
 import { hasOwnCaptureTime } from '../pipeline/import/time';
 import type { Gazetteer } from '../pipeline/geo/gazetteer';
@@ -58,6 +58,7 @@ export async function segmentEvents(db: KeepsakeDatabase, gazetteer: Gazetteer):
   for (const record of records) void tx.objectStore('events').put(record);
   const state: EventsState = { version: EVENTS_VERSION, photoCount: photos.length, computedAt: Date.now(), home: home?.label ?? null };
   void tx.objectStore('meta').put({ key: EVENTS_STATE_KEY, value: state });
+  void tx.objectStore('meta').put(libraryChanged());
   await tx.done;
   return { events: records.length, trips: records.filter((event) => event.kind === 'trip').length, photos: photos.length, ms: Math.round(performance.now() - started) };
 }

@@ -3,7 +3,7 @@
  * records and the signals log, asks the pure pipeline (src/pipeline/memories) for ranked, titled
  * memories, and stores them as a whole, so the page and the report read the same answer.
  */
-import { RECORD_SCHEMA, type KeepsakeDatabase, type MemoryRecord } from '../db/schema';
+import { LIBRARY_REVISION_KEY, RECORD_SCHEMA, type KeepsakeDatabase, type MemoryRecord } from '../db/schema';
 import { generateMemories, type GenerationTimings } from '../pipeline/memories/generate';
 import { peopleByPhoto } from '../pipeline/people/summary';
 import { hasOwnCaptureTime } from '../pipeline/import/time';
@@ -41,11 +41,22 @@ export async function readMemorySettings(db: KeepsakeDatabase, preferred: readon
   return { language: stored?.language ?? defaultLanguage(preferred), hiddenRanges: stored?.hiddenRanges ?? [] };
 }
 
+/** The library as memories see it, without what each run sets (today, hidden date ranges). */
+type StoredLibrary = Omit<MemoryLibrary, 'now' | 'hiddenRanges'>;
+
+/**
+ * The library as the last run read it, with the revision it was read at: a change of settings or a
+ * signal (a favourite, a dismissed memory) makes memories again without reading 100,000 photos and
+ * analyses again. Forgotten after a while without runs, so an idle worker does not hold it.
+ */
+let kept: { db: KeepsakeDatabase; revision: unknown; library: StoredLibrary; forget: ReturnType<typeof setTimeout> } | null = null;
+const KEEP_MS = 5 * 60_000;
+
 /** `now` is today's local wall clock as if UTC (ms). */
 export async function generateStoredMemories(db: KeepsakeDatabase, now: number, preferred: readonly string[]): Promise<MemoriesRun> {
   const started = performance.now();
-  const [library, signals, settings] = await Promise.all([readLibrary(db, now), db.getAll('signals'), readMemorySettings(db, preferred)]);
-  library.hiddenRanges = settings.hiddenRanges;
+  const [stored, signals, settings] = await Promise.all([currentLibrary(db), db.getAll('signals'), readMemorySettings(db, preferred)]);
+  const library: MemoryLibrary = { ...stored, now, hiddenRanges: settings.hiddenRanges };
   const read = performance.now();
   const steps: GenerationTimings = { candidates: 0, taste: 0, rank: 0, titles: 0 };
   const memories = generateMemories(library, signals, settings.language, steps);
@@ -63,13 +74,28 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
   };
 }
 
-async function readLibrary(db: KeepsakeDatabase, now: number): Promise<MemoryLibrary> {
-  const [photos, analyses, allPeople, events, similar] = await Promise.all([
-    db.getAll('photos'),
-    db.getAll('analyses'),
-    db.getAll('people'),
-    db.getAll('events'),
-    db.get('meta', SIMILAR_GROUPS_KEY),
+/** The kept library while no write changed the revision since it was read, else the stored one, read now. */
+async function currentLibrary(db: KeepsakeDatabase): Promise<StoredLibrary> {
+  const revision = (await db.get('meta', LIBRARY_REVISION_KEY))?.value;
+  const still = kept?.db === db && revision !== undefined && kept.revision === revision ? kept.library : null;
+  if (kept) clearTimeout(kept.forget);
+  kept = null;
+  const current = still ? { revision, library: still } : await readLibrary(db);
+  // A library written without a revision (none yet) cannot be told apart from a later one: not kept.
+  if (current.revision !== undefined) kept = { db, ...current, forget: setTimeout(() => (kept = null), KEEP_MS) };
+  return current.library;
+}
+
+/** Everything memories are made of, and the revision it is current at, in one transaction. */
+async function readLibrary(db: KeepsakeDatabase): Promise<{ revision: unknown; library: StoredLibrary }> {
+  const tx = db.transaction(['photos', 'analyses', 'people', 'events', 'meta']);
+  const [photos, analyses, allPeople, events, similar, revision] = await Promise.all([
+    tx.objectStore('photos').getAll(),
+    tx.objectStore('analyses').getAll(),
+    tx.objectStore('people').getAll(),
+    tx.objectStore('events').getAll(),
+    tx.objectStore('meta').get(SIMILAR_GROUPS_KEY),
+    tx.objectStore('meta').get(LIBRARY_REVISION_KEY),
   ]);
   // Each person's photos are kept with the person (merged ones hold none): no need to read every face and its embedding.
   const people = allPeople.filter((person) => !person.mergedInto);
@@ -99,11 +125,13 @@ async function readLibrary(db: KeepsakeDatabase, now: number): Promise<MemoryLib
   });
   const positions = photos.map((photo) => ({ id: photo.id, takenAt: hasOwnCaptureTime(photo) ? photo.takenAt : null, gps: photo.gps }));
   return {
-    photos: memoryPhotos,
-    people: people.map((person) => ({ id: person.id, name: person.name, hidden: person.hidden })),
-    events: toMemoryEvents(events, positions),
-    now,
-    southern: southernHome(photos),
+    revision: revision?.value,
+    library: {
+      photos: memoryPhotos,
+      people: people.map((person) => ({ id: person.id, name: person.name, hidden: person.hidden })),
+      events: toMemoryEvents(events, positions),
+      southern: southernHome(photos),
+    },
   };
 }
 

@@ -4,7 +4,7 @@
  * the people they make, in one transaction. A face the person confirmed is never overwritten, even
  * when they confirmed it while this run was computing.
  */
-import type { FaceRecord, KeepsakeDatabase, PersonRecord } from '../db/schema';
+import { libraryChanged, type FaceRecord, type KeepsakeDatabase, type PersonRecord } from '../db/schema';
 import { refreshPeople, resolvePerson } from '../db/people';
 import { assignNewFaces, reclusterAll } from '../pipeline/people/cluster';
 import type { ClusterFace, PeopleConstraints } from '../pipeline/people/types';
@@ -88,6 +88,7 @@ async function store(db: KeepsakeDatabase, before: FaceRecord[], assignments: Re
   await refreshPeople(tx, touched);
   void tx.objectStore('meta').put({ key: COUNTER_KEY, value: counter });
   void tx.objectStore('meta').put({ key: PEOPLE_MODEL_KEY, value: model });
+  void tx.objectStore('meta').put(libraryChanged());
   await tx.done;
   return changed;
 }

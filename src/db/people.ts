@@ -5,19 +5,19 @@
  * can never leave half a correction behind.
  */
 import type { IDBPTransaction } from 'idb';
-import { RECORD_SCHEMA, type FaceRecord, type KeepsakeDB, type KeepsakeDatabase, type PersonRecord, type SignalRecord } from './schema';
+import { RECORD_SCHEMA, libraryChanged, type FaceRecord, type KeepsakeDB, type KeepsakeDatabase, type PersonRecord, type SignalRecord } from './schema';
 import { summarisePerson } from '../pipeline/people/summary';
 
-type PeopleTx = IDBPTransaction<KeepsakeDB, Array<'faces' | 'people' | 'signals'>, 'readwrite'>;
+type PeopleTx = IDBPTransaction<KeepsakeDB, Array<'faces' | 'people' | 'signals' | 'meta'>, 'readwrite'>;
 
-const STORES = ['faces', 'people', 'signals'] as const;
+const STORES = ['faces', 'people', 'signals', 'meta'] as const;
 
 export function newPerson(id: string, now = Date.now()): PersonRecord {
   return { schema: RECORD_SCHEMA, id, name: null, hidden: false, mergedInto: null, coverFaceId: null, photoIds: [], faceCount: 0, createdAt: now, updatedAt: now };
 }
 
 /** Recompute cover, photos and face count of these people from their faces (inside `tx`). */
-export async function refreshPeople(tx: IDBPTransaction<KeepsakeDB, Array<'faces' | 'people' | 'signals'> | Array<'faces' | 'people' | 'meta'>, 'readwrite'>, ids: Iterable<string>): Promise<void> {
+export async function refreshPeople(tx: IDBPTransaction<KeepsakeDB, Array<'faces' | 'people' | 'signals' | 'meta'> | Array<'faces' | 'people' | 'meta'>, 'readwrite'>, ids: Iterable<string>): Promise<void> {
   const faces = tx.objectStore('faces');
   const people = tx.objectStore('people');
   for (const id of new Set(ids)) {
@@ -37,6 +37,7 @@ async function correct(db: KeepsakeDatabase, signal: Omit<SignalRecord, 'at'>, c
     const touched = await change(tx);
     await refreshPeople(tx, touched);
     void tx.objectStore('signals').add({ at: Date.now(), ...signal });
+    void tx.objectStore('meta').put(libraryChanged());
   } catch (error) {
     // Nothing of a refused correction may land.
     tx.abort();

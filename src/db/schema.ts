@@ -225,6 +225,16 @@ export interface MetaRecord {
   value: unknown;
 }
 
+/**
+ * A token in meta that every write to what memories are made of (photos, analyses, people, events,
+ * similar groups) replaces, in the same transaction: a worker that kept those records in memory can
+ * tell in one read whether they are still current, whichever tab or worker wrote since.
+ */
+export const LIBRARY_REVISION_KEY = 'library-revision';
+
+/** The meta record that marks the library changed (put it in the transaction that changes it). */
+export const libraryChanged = (): MetaRecord => ({ key: LIBRARY_REVISION_KEY, value: crypto.randomUUID() });
+
 export interface KeepsakeDB extends DBSchema {
   photos: { key: string; value: PhotoRecord; indexes: { byLocalTime: number } };
   thumbs: { key: string; value: ThumbRecord };

@@ -3,7 +3,7 @@
  * model version changed (all of them for a new photo), and commit the analysis and its faces in
  * one transaction. A reload before the commit re-runs the photo; after it, the photo is done.
  */
-import { RECORD_SCHEMA, type AnalysisRecord, type FaceRecord, type KeepsakeDatabase, type PhotoRecord, type StageVersions, type TfBackend } from '../db/schema';
+import { RECORD_SCHEMA, libraryChanged, type AnalysisRecord, type FaceRecord, type KeepsakeDatabase, type PhotoRecord, type StageVersions, type TfBackend } from '../db/schema';
 import { FACE_SURE_SCORE, PERSON_CONFIRMS, carryIdentity, facePixels, needsSecondLook, personScoreOf } from '../pipeline/analyse/faces';
 import { classifyKind, junkFeatures } from '../pipeline/analyse/junk';
 import { appearanceDescriptor, dHash } from '../pipeline/analyse/hash';
@@ -175,7 +175,7 @@ function pixelStage(raster: Raster, photo: PhotoRecord, faces: DetectedFace[], o
 
 /** Analysis and faces of a photo replace the old ones together, or not at all. */
 async function commit(db: KeepsakeDatabase, record: AnalysisRecord, faces: FaceRecord[] | null): Promise<void> {
-  const tx = db.transaction(['analyses', 'faces'], 'readwrite');
+  const tx = db.transaction(['analyses', 'faces', 'meta'], 'readwrite');
   if (faces) {
     const faceStore = tx.objectStore('faces');
     const old = await faceStore.index('byPhoto').getAll(record.photoId);
@@ -183,5 +183,6 @@ async function commit(db: KeepsakeDatabase, record: AnalysisRecord, faces: FaceR
     for (const face of carryIdentity(faces, old)) void faceStore.put(face);
   }
   void tx.objectStore('analyses').put(record);
+  void tx.objectStore('meta').put(libraryChanged());
   await tx.done;
 }

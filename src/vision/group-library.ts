@@ -2,7 +2,7 @@
  * Similar groups over the whole library, computed in a worker from stored photos and analyses and
  * stored as one meta record, so the page and the report read the same answer.
  */
-import type { KeepsakeDatabase } from '../db/schema';
+import { libraryChanged, type KeepsakeDatabase } from '../db/schema';
 import { appearanceSimilarity } from '../pipeline/analyse/hash';
 import { groupSimilar, type SimilarGroup, type SimilarInput } from '../pipeline/analyse/similar';
 import { hasOwnCaptureTime } from '../pipeline/import/time';
@@ -37,6 +37,9 @@ export async function groupLibrary(db: KeepsakeDatabase): Promise<number> {
   });
   const groups = groupSimilar(inputs, appearanceSimilarity);
   const value: StoredSimilarGroups = { computedAt: Date.now(), groups };
-  await db.put('meta', { key: SIMILAR_GROUPS_KEY, value });
+  const tx = db.transaction('meta', 'readwrite');
+  void tx.store.put({ key: SIMILAR_GROUPS_KEY, value });
+  void tx.store.put(libraryChanged());
+  await tx.done;
   return groups.length;
 }
