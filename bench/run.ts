@@ -4,7 +4,8 @@
  * 100,000 photos: open, scroll, filters, People, memories, a book),
  * analyse (analysis throughput and ms per stage, per TF.js backend), analyse-scale (memory over one
  * long analysis session: heaps after GC, tensors, browser RSS), cluster (people clustering of
- * 50,000 faces and event segmentation of 100,000 photos), export (a 100-page book from 12-MP originals),
+ * 50,000 faces and event segmentation of 100,000 photos), memories (the pure memories pipeline on a
+ * synthetic library of 100,000 photos: candidates, taste, ranking, titles), export (a 100-page book from 12-MP originals),
  * ux (initial JS against its 300 KB gzip budget, first contentful paint and time to interactive).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,10 +16,11 @@ import { benchScale } from './scale';
 import { benchAnalyse } from './analyse';
 import { benchAnalyseScale } from './analyse-scale';
 import { benchCluster } from './cluster';
+import { benchMemories } from './memories';
 import { benchExport } from './export';
 import { benchUx } from './ux';
 
-const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, scale: benchScale, analyse: benchAnalyse, 'analyse-scale': benchAnalyseScale, cluster: benchCluster, export: benchExport, ux: benchUx };
+const BENCHES: Record<string, (args: string[]) => Promise<unknown>> = { import: benchImport, scale: benchScale, analyse: benchAnalyse, 'analyse-scale': benchAnalyseScale, cluster: benchCluster, memories: benchMemories, export: benchExport, ux: benchUx };
 
 async function main(): Promise<void> {
   const [name = 'all', ...rest] = process.argv.slice(2);
