@@ -108,13 +108,77 @@ export function appearanceDescriptor(r: Raster): Float32Array {
 /** Similarity of two appearance descriptors, 0..1 (1 = the same picture). */
 export function appearanceSimilarity(a: Float32Array, b: Float32Array): number {
   if (a.length !== APPEARANCE_LENGTH || b.length !== APPEARANCE_LENGTH) return 0;
+  const ownA = ownSums(a);
+  const ownB = ownSums(b);
+  sumProducts(a, b, PRODUCTS);
   let structure = -1;
   for (let dy = -1; dy <= 1; dy++) {
-    for (let dx = -1; dx <= 1; dx++) structure = Math.max(structure, shiftedCorrelation(a, b, dx, dy) - SHIFT_PENALTY * (Math.abs(dx) + Math.abs(dy)));
+    for (let dx = -1; dx <= 1; dx++) structure = Math.max(structure, shiftedCorrelation(PRODUCTS[WINDOW(dx, dy)]!, ownA, ownB, dx, dy) - SHIFT_PENALTY * (Math.abs(dx) + Math.abs(dy)));
   }
-  structure = Math.max(structure, dot(a, CELLS, b, 0, CELLS), dot(a, 0, b, CELLS, CELLS));
-  const colour = Math.max(0, chromaCosine(a, b));
+  structure = Math.max(structure, PRODUCTS[CROP_WHOLE]!, PRODUCTS[WHOLE_CROP]!);
+  const colour = Math.max(0, chromaCosine(a, ownA, b, ownB));
   return Math.min(1, Math.max(0, structure - COLOUR_WEIGHT * (1 - colour)));
+}
+
+/**
+ * The sums of one descriptor that do not depend on the other one: per shift window of the whole
+ * picture the sum and the sum of squares of its cells, and the chroma energy. Memories compare a
+ * photo with many others (millions of comparisons at 100,000 photos), so they are worked out once
+ * per descriptor and kept with it (in one array: one allocation); descriptors are never changed
+ * once made. Window w's sum is at SUM + w, its sum of squares at SQUARES + w.
+ */
+type OwnSums = Float64Array;
+const SUM = 0;
+const SQUARES = 9;
+const CHROMA_ENERGY = 18;
+
+const ownSumsOf = new WeakMap<Float32Array, OwnSums>();
+
+/** The window of the whole-picture grid that a shift by (dx, dy) cells leaves overlapping, as an index 0..8. */
+const WINDOW = (dx: number, dy: number): number => 3 * (dy + 1) + (dx + 1);
+
+function ownSums(v: Float32Array): OwnSums {
+  let own = ownSumsOf.get(v);
+  if (own) return own;
+  own = new Float64Array(19);
+  // Row by row, all windows at once, each summed in the order shiftedCorrelation walked its cells.
+  for (let y = 0; y < GRID; y++) {
+    for (let dy = -1; dy <= 1; dy++) {
+      if (y < Math.max(0, dy) || y >= Math.min(GRID, GRID + dy)) continue;
+      // The windows of dx −1 (cells 0..14 of the row), 0 (all) and +1 (cells 1..15).
+      let left = own[SUM + WINDOW(-1, dy)]!;
+      let still = own[SUM + WINDOW(0, dy)]!;
+      let right = own[SUM + WINDOW(1, dy)]!;
+      let leftSquares = own[SQUARES + WINDOW(-1, dy)]!;
+      let stillSquares = own[SQUARES + WINDOW(0, dy)]!;
+      let rightSquares = own[SQUARES + WINDOW(1, dy)]!;
+      for (let x = 0; x < GRID; x++) {
+        const value = v[y * GRID + x]!;
+        const square = value * value;
+        if (x < GRID - 1) {
+          left += value;
+          leftSquares += square;
+        }
+        still += value;
+        stillSquares += square;
+        if (x > 0) {
+          right += value;
+          rightSquares += square;
+        }
+      }
+      own[SUM + WINDOW(-1, dy)] = left;
+      own[SUM + WINDOW(0, dy)] = still;
+      own[SUM + WINDOW(1, dy)] = right;
+      own[SQUARES + WINDOW(-1, dy)] = leftSquares;
+      own[SQUARES + WINDOW(0, dy)] = stillSquares;
+      own[SQUARES + WINDOW(1, dy)] = rightSquares;
+    }
+  }
+  let chroma = 0;
+  for (let i = 2 * CELLS; i < APPEARANCE_LENGTH; i++) chroma += v[i]! * v[i]!;
+  own[CHROMA_ENERGY] = chroma;
+  ownSumsOf.set(v, own);
+  return own;
 }
 
 function normalised(v: Float32Array): Float32Array {
@@ -133,32 +197,69 @@ function normalised(v: Float32Array): Float32Array {
   return out;
 }
 
-function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[ao + i]! * b[bo + i]!;
-  return s;
-}
+/**
+ * Sums of products of a and b: over the overlap of each shift of b by (dx, dy) cells, at
+ * WINDOW(dx, dy), then a's crop with b's whole picture and a's whole picture with b's crop.
+ */
+const PRODUCTS = new Float64Array(11);
+const CROP_WHOLE = 9;
+const WHOLE_CROP = 10;
 
-/** Pearson correlation of the whole-picture grids where b is moved by (dx, dy) cells, on the overlap. */
-function shiftedCorrelation(a: Float32Array, b: Float32Array, dx: number, dy: number): number {
-  let sa = 0;
-  let sb = 0;
-  let saa = 0;
-  let sbb = 0;
-  let sab = 0;
-  let k = 0;
-  for (let y = Math.max(0, dy); y < Math.min(GRID, GRID + dy); y++) {
-    for (let x = Math.max(0, dx); x < Math.min(GRID, GRID + dx); x++) {
-      const va = a[y * GRID + x]!;
-      const vb = b[(y - dy) * GRID + (x - dx)]!;
-      sa += va;
-      sb += vb;
-      saa += va * va;
-      sbb += vb * vb;
-      sab += va * vb;
-      k++;
+/**
+ * The sums of products (PRODUCTS), the cells taken row by row. All eleven sums are carried along
+ * together, a row at a time: each is still added up in its own order (so the result is exactly
+ * that of eleven separate passes), but the processor works on eleven independent sums at once
+ * instead of waiting for one addition after another.
+ */
+function sumProducts(a: Float32Array, b: Float32Array, out: Float64Array): void {
+  out.fill(0);
+  for (let y = 0; y < GRID; y++) {
+    let cropWhole = out[CROP_WHOLE]!;
+    let wholeCrop = out[WHOLE_CROP]!;
+    for (let i = y * GRID; i < (y + 1) * GRID; i++) {
+      cropWhole += a[CELLS + i]! * b[i]!;
+      wholeCrop += a[i]! * b[CELLS + i]!;
+    }
+    out[CROP_WHOLE] = cropWhole;
+    out[WHOLE_CROP] = wholeCrop;
+    for (let dy = -1; dy <= 1; dy++) {
+      const yb = y - dy;
+      if (yb < 0 || yb >= GRID) continue;
+      const rowA = y * GRID;
+      const rowB = yb * GRID;
+      // b moved left (dx −1), not moved, moved right (dx +1): a's cell x meets b's cell x + 1, x, x − 1.
+      let left = out[WINDOW(-1, dy)]!;
+      let still = out[WINDOW(0, dy)]!;
+      let right = out[WINDOW(1, dy)]!;
+      let va = a[rowA]!;
+      left += va * b[rowB + 1]!;
+      still += va * b[rowB]!;
+      for (let x = 1; x < GRID - 1; x++) {
+        va = a[rowA + x]!;
+        left += va * b[rowB + x + 1]!;
+        still += va * b[rowB + x]!;
+        right += va * b[rowB + x - 1]!;
+      }
+      va = a[rowA + GRID - 1]!;
+      still += va * b[rowB + GRID - 1]!;
+      right += va * b[rowB + GRID - 2]!;
+      out[WINDOW(-1, dy)] = left;
+      out[WINDOW(0, dy)] = still;
+      out[WINDOW(1, dy)] = right;
     }
   }
+}
+
+/**
+ * Pearson correlation of the whole-picture grids where b is moved by (dx, dy) cells, on the overlap:
+ * a's part of it is a's window (dx, dy), b's part is b's window (−dx, −dy); `sab` the sum of products.
+ */
+function shiftedCorrelation(sab: number, ownA: OwnSums, ownB: OwnSums, dx: number, dy: number): number {
+  const sa = ownA[SUM + WINDOW(dx, dy)]!;
+  const saa = ownA[SQUARES + WINDOW(dx, dy)]!;
+  const sb = ownB[SUM + WINDOW(-dx, -dy)]!;
+  const sbb = ownB[SQUARES + WINDOW(-dx, -dy)]!;
+  const k = (GRID - Math.abs(dy)) * (GRID - Math.abs(dx));
   const cov = sab / k - (sa / k) * (sb / k);
   const varA = saa / k - (sa / k) ** 2;
   const varB = sbb / k - (sb / k) ** 2;
@@ -166,15 +267,8 @@ function shiftedCorrelation(a: Float32Array, b: Float32Array, dx: number, dy: nu
   return cov / Math.sqrt(varA * varB);
 }
 
-function chromaCosine(a: Float32Array, b: Float32Array): number {
-  const o = 2 * CELLS;
+function chromaCosine(a: Float32Array, ownA: OwnSums, b: Float32Array, ownB: OwnSums): number {
   let ab = 0;
-  let aa = 0;
-  let bb = 0;
-  for (let i = 0; i < 2 * CHROMA_CELLS; i++) {
-    ab += a[o + i]! * b[o + i]!;
-    aa += a[o + i]! * a[o + i]!;
-    bb += b[o + i]! * b[o + i]!;
-  }
-  return (ab + CHROMA_FLOOR) / Math.sqrt((aa + CHROMA_FLOOR) * (bb + CHROMA_FLOOR));
+  for (let i = 2 * CELLS; i < APPEARANCE_LENGTH; i++) ab += a[i]! * b[i]!;
+  return (ab + CHROMA_FLOOR) / Math.sqrt((ownA[CHROMA_ENERGY]! + CHROMA_FLOOR) * (ownB[CHROMA_ENERGY]! + CHROMA_FLOOR));
 }
