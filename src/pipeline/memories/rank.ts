@@ -117,11 +117,28 @@ function applyMemorySignal(profile: TasteProfile, signal: SignalRecord, memory: 
   }
 }
 
-/** A memory's selection under the person's favourites, edits and learned appeal. */
-export function selectionFor(memory: MemoryCandidate, profile: TasteProfile, stats: LibraryStats): Selection {
+/**
+ * A memory's selection under the person's favourites, edits and learned appeal. `appeal` may be
+ * shared by calls under one unchanged profile (appealFor), so a photo's appeal is found once.
+ */
+export function selectionFor(memory: MemoryCandidate, profile: TasteProfile, stats: LibraryStats, appeal = appealFor(profile, stats)): Selection {
   const edits = profile.edits.get(memory.id);
   const added = (edits?.added ?? []).flatMap((id) => stats.photosById.get(id) ?? []);
-  return selectPhotos(memory, { favourites: profile.favourites, removed: new Set([...(edits?.removed ?? []), ...profile.hiddenPhotos]), added: edits?.added, appeal: (photo) => photoAppeal(photo, profile, stats) }, added);
+  return selectPhotos(memory, { favourites: profile.favourites, removed: new Set([...(edits?.removed ?? []), ...profile.hiddenPhotos]), added: edits?.added, appeal }, added);
+}
+
+/**
+ * photoAppeal under this profile, remembered per photo: a photo is in many memories (its event,
+ * people, pairs, themes, year, season), and ranking selects photos for thousands of them. Valid
+ * while the profile does not change.
+ */
+function appealFor(profile: TasteProfile, stats: LibraryStats): (photo: MemoryPhoto) => number {
+  const known = new Map<MemoryPhoto, number>();
+  return (photo) => {
+    let appeal = known.get(photo);
+    if (appeal === undefined) known.set(photo, (appeal = photoAppeal(photo, profile, stats)));
+    return appeal;
+  };
 }
 
 /** How much this person is drawn to a photo's themes and people, 0..0.5. */
@@ -203,9 +220,10 @@ export interface RankedMemory {
 
 /** Rank the candidates for this person: dismissed ones left out, favourited ones kept high. */
 export function rankMemories(candidates: readonly MemoryCandidate[], profile: TasteProfile, stats: LibraryStats, options: { explore?: boolean } = {}): RankedMemory[] {
+  const appeal = appealFor(profile, stats);
   const scored = candidates.flatMap((candidate) => {
     if (profile.dismissed.has(candidate.id)) return [];
-    const selection = selectionFor(candidate, profile, stats);
+    const selection = selectionFor(candidate, profile, stats, appeal);
     if (!selection.photoIds.length) return [];
     const x = features(candidate, selection, profile, stats);
     const logit = dot(profile.weights, x) + (profile.saved.has(candidate.id) ? SAVED_BONUS : 0) + (options.explore ? explorationBonus(candidate, profile) : 0);

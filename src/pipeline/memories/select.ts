@@ -215,11 +215,23 @@ function atLeast(a: MemoryPhoto, b: MemoryPhoto, floor: number): number {
   return Math.max(floor, APPEARANCE_WEIGHT * appearanceSimilarity(a.appearance, b.appearance) + CONTEXT_WEIGHT * context);
 }
 
+/**
+ * Shared distinct items over all distinct items. The lists are a photo's few people or themes and
+ * this runs for millions of pairs, so it counts in place instead of building sets.
+ */
 function jaccard(a: readonly string[], b: readonly string[]): number {
   if (!a.length && !b.length) return 1;
-  const setB = new Set(b);
-  const shared = new Set(a.filter((x) => setB.has(x))).size;
-  return shared / new Set([...a, ...b]).size;
+  let shared = 0;
+  let union = 0;
+  a.forEach((item, i) => {
+    if (a.indexOf(item) !== i) return;
+    union++;
+    if (b.includes(item)) shared++;
+  });
+  b.forEach((item, j) => {
+    if (b.indexOf(item) === j && !a.includes(item)) union++;
+  });
+  return shared / union;
 }
 
 /** The cover: a good photo with the memory's people (or any faces) in it, else the best photo. */
