@@ -107,7 +107,8 @@ export async function benchScale(args: string[]): Promise<unknown> {
     });
     const settleStarted = await page.evaluate(() => performance.now());
     await page.evaluate(() => window.__keepsake!.clusterSettled());
-    const afterOpen = await page.evaluate((from) => ({ ...KeepsakeScale.scale().worst(from, performance.now()), ms: Math.round(performance.now() - from) }), settleStarted);
+    // The memories run after a reload reads the whole library (a new worker keeps nothing yet).
+    const afterOpen = await page.evaluate((from) => ({ ...KeepsakeScale.scale().worst(from, performance.now()), ms: Math.round(performance.now() - from), memoryPhases: window.__keepsake!.status().cluster.memoryPhases }), settleStarted);
     const open = { ...openFigures, ...(await heap(cdp)), peakBrowserRssMB: memory.stop(), backgroundAfterOpen: { what: 'people and memories brought up to date in the cluster worker after the open', ...afterOpen } };
 
     log('scrolling through the whole timeline…');

@@ -47,10 +47,10 @@ type StoredLibrary = Omit<MemoryLibrary, 'now' | 'hiddenRanges'>;
 /**
  * The library as the last run read it, with the revision it was read at: a change of settings or a
  * signal (a favourite, a dismissed memory) makes memories again without reading 100,000 photos and
- * analyses again. Forgotten after a while without runs, so an idle worker does not hold it.
+ * analyses again. Forgotten after 15 minutes without a run, so an idle worker does not hold it.
  */
 let kept: { db: KeepsakeDatabase; revision: unknown; library: StoredLibrary; forget: ReturnType<typeof setTimeout> } | null = null;
-const KEEP_MS = 5 * 60_000;
+const KEEP_MS = 15 * 60_000;
 
 /** `now` is today's local wall clock as if UTC (ms). */
 export async function generateStoredMemories(db: KeepsakeDatabase, now: number, preferred: readonly string[]): Promise<MemoriesRun> {
