@@ -1,6 +1,7 @@
 /** Display formatting shared by the UI, in the UI's current language. */
 import type { TfBackend } from '../db/schema';
-import type { ByteUnit } from '../i18n/grammar';
+import { grammar, type ByteUnit, type Grammar } from '../i18n/grammar';
+import type { Language } from '../pipeline/memories/types';
 import { locale, t } from '../i18n/i18n.svelte';
 
 const BYTE_UNITS: readonly ByteUnit[] = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -24,13 +25,13 @@ export function formatDuration(seconds: number): string {
   return t('format.hours', { hours: Math.floor(minutes / 60), minutes: minutes % 60 });
 }
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
+const grammars = new Map<Language, Grammar>();
 
-/** "1,234", "1.234": a whole number in the UI's language (toLocaleString would build a format per call). */
+/** "1,234", "1.234": a whole number in the UI's language, worded as the catalogues word numbers. */
 export function formatNumber(n: number): string {
-  let format = numberFormats.get(locale.language);
-  if (!format) numberFormats.set(locale.language, (format = new Intl.NumberFormat(locale.language)));
-  return format.format(n);
+  let words = grammars.get(locale.language);
+  if (!words) grammars.set(locale.language, (words = grammar(locale.language)));
+  return words.number(n);
 }
 
 const MONTH = { month: 'long', year: 'numeric', timeZone: 'UTC' } as const;
