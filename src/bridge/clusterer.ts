@@ -8,7 +8,7 @@ import { WorkerPool } from './pool';
 import type { ClusterWorkerApi } from '../../workers/cluster.worker';
 import type { PeopleRun } from '../cluster/people-run';
 import type { EventsRun } from '../cluster/events-run';
-import type { MemoriesRun } from '../cluster/memories-run';
+import { KEEP_MS, type MemoriesRun } from '../cluster/memories-run';
 
 export type ClusterTask = 'people' | 'regroup' | 'events' | 'memories';
 
@@ -35,7 +35,9 @@ const createClusterWorker = (): Worker =>
   new Worker(new URL('../../workers/cluster.worker.ts', import.meta.url), { type: 'module', name: 'cluster' });
 
 export class ClusterRunner {
-  #pool = new WorkerPool<ClusterWorkerApi>(createClusterWorker, 1);
+  // The worker keeps the library its last memories run read (src/cluster/memories-run.ts): retiring it
+  // sooner would make the next run read 100,000 photos and analyses again.
+  #pool = new WorkerPool<ClusterWorkerApi>(createClusterWorker, 1, KEEP_MS);
   #wanted = new Set<ClusterTask>();
   #loop: Promise<void> | null = null;
   #progress: ClusterProgress = { running: null, lastPeople: null, lastEvents: null, lastMemories: null };

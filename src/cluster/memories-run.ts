@@ -50,7 +50,8 @@ type StoredLibrary = Omit<MemoryLibrary, 'now' | 'hiddenRanges'>;
  * analyses again. Forgotten after 15 minutes without a run, so an idle worker does not hold it.
  */
 let kept: { db: KeepsakeDatabase; revision: unknown; library: StoredLibrary; forget: ReturnType<typeof setTimeout> } | null = null;
-const KEEP_MS = 15 * 60_000;
+/** How long the kept library outlives its last run (the cluster worker is kept alive as long). */
+export const KEEP_MS = 15 * 60_000;
 
 /** `now` is today's local wall clock as if UTC (ms). */
 export async function generateStoredMemories(db: KeepsakeDatabase, now: number, preferred: readonly string[]): Promise<MemoriesRun> {
