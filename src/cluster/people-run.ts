@@ -4,7 +4,7 @@
  * the people they make, in one transaction. A face the person confirmed is never overwritten, even
  * when they confirmed it while this run was computing.
  */
-import { libraryChanged, type FaceRecord, type KeepsakeDatabase, type PersonRecord } from '../db/schema';
+import { FACES_REVISION_KEY, facesChanged, libraryChanged, type FaceRecord, type KeepsakeDatabase, type PersonRecord } from '../db/schema';
 import { refreshPeople, resolvePerson } from '../db/people';
 import { assignNewFaces, reclusterAll } from '../pipeline/people/cluster';
 import type { ClusterFace, PeopleConstraints } from '../pipeline/people/types';
@@ -12,12 +12,15 @@ import type { ClusterFace, PeopleConstraints } from '../pipeline/people/types';
 const COUNTER_KEY = 'person-counter';
 /** The embedding model the stored assignments were made with: another model means a full re-clustering. */
 export const PEOPLE_MODEL_KEY = 'people-model';
+/** The faces revision (FACES_REVISION_KEY) the last run placed every face at. */
+const PLACED_AT_KEY = 'people-placed-at';
 
 /** Faces the detector was unsure of make poor evidence of who someone is. */
 const MIN_TRUSTED_SCORE = 0.7;
 
 export interface PeopleRun {
-  mode: 'incremental' | 'full';
+  /** 'current': no face came since the last run, so none was read. */
+  mode: 'incremental' | 'full' | 'current';
   faces: number;
   changed: number;
   people: number;
@@ -26,13 +29,14 @@ export interface PeopleRun {
 
 export async function clusterPeople(db: KeepsakeDatabase, full: boolean, embeddingModel: string): Promise<PeopleRun> {
   const started = performance.now();
-  const [faces, people, model, counter] = await Promise.all([
-    db.getAll('faces'),
-    db.getAll('people'),
-    db.get('meta', PEOPLE_MODEL_KEY),
-    db.get('meta', COUNTER_KEY),
-  ]);
-  const mode = full || (model && model.value !== embeddingModel) ? 'full' : 'incremental';
+  const tx = db.transaction(['faces', 'people', 'meta']);
+  const [model, revision, placedAt] = await Promise.all([PEOPLE_MODEL_KEY, FACES_REVISION_KEY, PLACED_AT_KEY].map((key) => tx.objectStore('meta').get(key)));
+  const mode = full || (model !== undefined && model.value !== embeddingModel) ? 'full' : revision && placedAt?.value === revision.value ? 'current' : 'incremental';
+  if (mode === 'current') {
+    const [faces, people] = await Promise.all([tx.objectStore('faces').count(), tx.objectStore('people').count()]);
+    return { mode, faces, changed: 0, people, ms: Math.round(performance.now() - started) };
+  }
+  const [faces, people, counter] = await Promise.all([tx.objectStore('faces').getAll(), tx.objectStore('people').getAll(), tx.objectStore('meta').get(COUNTER_KEY)]);
   const byId = new Map(people.map((person) => [person.id, person]));
   const constraints = constraintsOf(faces, byId);
   // Faces too small to embed take no part: they keep whatever the person said about them.
@@ -43,7 +47,7 @@ export async function clusterPeople(db: KeepsakeDatabase, full: boolean, embeddi
   const assignments = mode === 'full'
     ? reclusterAll(clusterFaces, constraints, newPersonId)
     : assignNewFaces(clusterFaces.filter((_, i) => embedded[i]!.clustered), clusterFaces.filter((_, i) => !embedded[i]!.clustered), constraints, newPersonId);
-  const changed = await store(db, faces, assignments, next, embeddingModel);
+  const changed = await store(db, faces, assignments, { counter: next, model: embeddingModel, revision: revision?.value });
   return { mode, faces: faces.length, changed, people: await db.count('people'), ms: Math.round(performance.now() - started) };
 }
 
@@ -70,10 +74,15 @@ function toClusterFace(face: FaceRecord, people: ReadonlyMap<string, PersonRecor
   };
 }
 
-/** Write what changed; faces confirmed in the meantime keep what the person said. */
-async function store(db: KeepsakeDatabase, before: FaceRecord[], assignments: ReadonlyMap<string, string | null>, counter: number, model: string): Promise<number> {
+/**
+ * Write what changed; faces confirmed in the meantime keep what the person said. The faces revision
+ * read with the faces is stored as placed only when no face was written since (else the next run
+ * places those); a library from before the revision existed gets one here.
+ */
+async function store(db: KeepsakeDatabase, before: FaceRecord[], assignments: ReadonlyMap<string, string | null>, at: { counter: number; model: string; revision: unknown }): Promise<number> {
   const tx = db.transaction(['faces', 'people', 'meta'], 'readwrite');
   const faces = tx.objectStore('faces');
+  const meta = tx.objectStore('meta');
   const touched = new Set<string>();
   let changed = 0;
   for (const old of before) {
@@ -86,9 +95,16 @@ async function store(db: KeepsakeDatabase, before: FaceRecord[], assignments: Re
     for (const id of [old.personId, personId]) if (id) touched.add(id);
   }
   await refreshPeople(tx, touched);
-  void tx.objectStore('meta').put({ key: COUNTER_KEY, value: counter });
-  void tx.objectStore('meta').put({ key: PEOPLE_MODEL_KEY, value: model });
-  void tx.objectStore('meta').put(libraryChanged());
+  void meta.put({ key: COUNTER_KEY, value: at.counter });
+  void meta.put({ key: PEOPLE_MODEL_KEY, value: at.model });
+  // Only people are what memories are made of: faces placed with nobody change nothing there.
+  if (touched.size) void meta.put(libraryChanged());
+  const revision = (await meta.get(FACES_REVISION_KEY))?.value;
+  if (revision === at.revision) {
+    const placed = revision === undefined ? facesChanged() : { key: FACES_REVISION_KEY, value: revision };
+    if (revision === undefined) void meta.put(placed);
+    void meta.put({ key: PLACED_AT_KEY, value: placed.value });
+  }
   await tx.done;
   return changed;
 }

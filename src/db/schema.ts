@@ -235,6 +235,16 @@ export const LIBRARY_REVISION_KEY = 'library-revision';
 /** The meta record that marks the library changed (put it in the transaction that changes it). */
 export const libraryChanged = (): MetaRecord => ({ key: LIBRARY_REVISION_KEY, value: crypto.randomUUID() });
 
+/**
+ * A token in meta that every write of detected faces replaces (the analysis commit, in its
+ * transaction); the people run stores the token it placed faces at, so opening the app does not
+ * read every face and its embedding again when none came since.
+ */
+export const FACES_REVISION_KEY = 'faces-revision';
+
+/** The meta record that marks the faces changed (put it in the transaction that writes them). */
+export const facesChanged = (): MetaRecord => ({ key: FACES_REVISION_KEY, value: crypto.randomUUID() });
+
 export interface KeepsakeDB extends DBSchema {
   photos: { key: string; value: PhotoRecord; indexes: { byLocalTime: number } };
   thumbs: { key: string; value: ThumbRecord };

@@ -3,7 +3,7 @@
  * model version changed (all of them for a new photo), and commit the analysis and its faces in
  * one transaction. A reload before the commit re-runs the photo; after it, the photo is done.
  */
-import { RECORD_SCHEMA, libraryChanged, type AnalysisRecord, type FaceRecord, type KeepsakeDatabase, type PhotoRecord, type StageVersions, type TfBackend } from '../db/schema';
+import { RECORD_SCHEMA, facesChanged, libraryChanged, type AnalysisRecord, type FaceRecord, type KeepsakeDatabase, type PhotoRecord, type StageVersions, type TfBackend } from '../db/schema';
 import { FACE_SURE_SCORE, PERSON_CONFIRMS, carryIdentity, facePixels, needsSecondLook, personScoreOf } from '../pipeline/analyse/faces';
 import { classifyKind, junkFeatures } from '../pipeline/analyse/junk';
 import { appearanceDescriptor, dHash } from '../pipeline/analyse/hash';
@@ -181,6 +181,7 @@ async function commit(db: KeepsakeDatabase, record: AnalysisRecord, faces: FaceR
     const old = await faceStore.index('byPhoto').getAll(record.photoId);
     for (const face of old) void faceStore.delete(face.id);
     for (const face of carryIdentity(faces, old)) void faceStore.put(face);
+    void tx.objectStore('meta').put(facesChanged());
   }
   void tx.objectStore('analyses').put(record);
   void tx.objectStore('meta').put(libraryChanged());
