@@ -88,7 +88,7 @@ export class ClusterRunner {
     if (task === 'memories') {
       const lastMemories = await this.#pool.run((api) => api.memories(localNow(), [...navigator.languages]));
       this.#set({ lastMemories });
-      this.listener.memories();
+      if (!lastMemories.current) this.listener.memories();
       return;
     }
     // People and events change what memories are made of.

@@ -3,10 +3,10 @@
  * records and the signals log, asks the pure pipeline (src/pipeline/memories) for ranked, titled
  * memories, and stores them as a whole, so the page and the report read the same answer.
  */
-import { LIBRARY_REVISION_KEY, RECORD_SCHEMA, type KeepsakeDatabase, type MemoryRecord } from '../db/schema';
+import { LIBRARY_REVISION_KEY, RECORD_SCHEMA, type KeepsakeDatabase, type MemoryRecord, type SignalRecord } from '../db/schema';
 import { generateMemories, type GenerationTimings } from '../pipeline/memories/generate';
 import { peopleByPhoto } from '../pipeline/people/summary';
-import { hasOwnCaptureTime } from '../pipeline/import/time';
+import { dayKey, hasOwnCaptureTime } from '../pipeline/import/time';
 import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library';
 import { LANGUAGES, type Language, type MemoryPhoto } from '../pipeline/memories/types';
 import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-library';
@@ -23,6 +23,8 @@ export interface MemorySettings {
 export interface MemoriesRun {
   memories: number;
   kinds: number;
+  /** Nothing memories are made of changed since the stored ones were made: none was made again. */
+  current: boolean;
   ms: number;
   /** Where the time went: reading the records, the pure pipeline (and its steps), storing the memories. */
   phases: { readMs: number; generateMs: number; writeMs: number; generate: GenerationTimings };
@@ -53,38 +55,79 @@ let kept: { db: KeepsakeDatabase; revision: unknown; library: StoredLibrary; for
 /** How long the kept library outlives its last run (the cluster worker is kept alive as long). */
 export const KEEP_MS = 15 * 60_000;
 
+/**
+ * Bump when the pure pipeline would make other memories from the same library: stored ones made by
+ * another version are made again on the next run.
+ */
+const MEMORIES_VERSION = 1;
+/** What the stored memories were made of (`inputsOf`), and their counts. */
+const MEMORIES_MADE_KEY = 'memories-made';
+
+interface MemoriesMade {
+  inputs: string;
+  memories: number;
+  kinds: number;
+}
+
+/**
+ * Everything the stored memories depend on, as one string: the library's revision, the signals
+ * log, the settings, today's date and this code's version. Null when the library has no revision
+ * (then nothing tells its versions apart).
+ */
+function inputsOf(revision: unknown, signals: readonly SignalRecord[], settings: MemorySettings, now: number): string | null {
+  if (revision === undefined) return null;
+  return JSON.stringify([MEMORIES_VERSION, revision, dayKey(now), settings, signals]);
+}
+
 /** `now` is today's local wall clock as if UTC (ms). */
 export async function generateStoredMemories(db: KeepsakeDatabase, now: number, preferred: readonly string[]): Promise<MemoriesRun> {
   const started = performance.now();
-  const [stored, signals, settings] = await Promise.all([currentLibrary(db), db.getAll('signals'), readMemorySettings(db, preferred)]);
-  const library: MemoryLibrary = { ...stored, now, hiddenRanges: settings.hiddenRanges };
+  const [revision, signals, settings, made] = await Promise.all([
+    db.get('meta', LIBRARY_REVISION_KEY).then((record) => record?.value),
+    db.getAll('signals'),
+    readMemorySettings(db, preferred),
+    db.get('meta', MEMORIES_MADE_KEY).then((record) => record?.value as MemoriesMade | undefined),
+  ]);
+  // Opening the app asks for memories: when nothing changed, the stored ones stand.
+  const asked = inputsOf(revision, signals, settings, now);
+  if (asked !== null && made?.inputs === asked) {
+    const ms = Math.round(performance.now() - started);
+    return { memories: made.memories, kinds: made.kinds, current: true, ms, phases: { readMs: ms, generateMs: 0, writeMs: 0, generate: { candidates: 0, taste: 0, rank: 0, titles: 0 } } };
+  }
+  const stored = await currentLibrary(db, revision);
+  const library: MemoryLibrary = { ...stored.library, now, hiddenRanges: settings.hiddenRanges };
   const read = performance.now();
   const steps: GenerationTimings = { candidates: 0, taste: 0, rank: 0, titles: 0 };
   const memories = generateMemories(library, signals, settings.language, steps);
   const generated = performance.now();
-  const tx = db.transaction('memories', 'readwrite');
-  void tx.store.clear();
-  for (const memory of memories) void tx.store.put({ schema: RECORD_SCHEMA, ...memory } satisfies MemoryRecord);
+  const summary: MemoriesMade = { inputs: inputsOf(stored.revision, signals, settings, now) ?? '', memories: memories.length, kinds: new Set(memories.map((memory) => memory.kind)).size };
+  const tx = db.transaction(['memories', 'meta'], 'readwrite');
+  void tx.objectStore('memories').clear();
+  for (const memory of memories) void tx.objectStore('memories').put({ schema: RECORD_SCHEMA, ...memory } satisfies MemoryRecord);
+  void tx.objectStore('meta').put({ key: MEMORIES_MADE_KEY, value: summary });
   await tx.done;
   const written = performance.now();
   return {
-    memories: memories.length,
-    kinds: new Set(memories.map((memory) => memory.kind)).size,
+    memories: summary.memories,
+    kinds: summary.kinds,
+    current: false,
     ms: Math.round(written - started),
     phases: { readMs: Math.round(read - started), generateMs: Math.round(generated - read), writeMs: Math.round(written - generated), generate: steps },
   };
 }
 
-/** The kept library while no write changed the revision since it was read, else the stored one, read now. */
-async function currentLibrary(db: KeepsakeDatabase): Promise<StoredLibrary> {
-  const revision = (await db.get('meta', LIBRARY_REVISION_KEY))?.value;
+/**
+ * The kept library while no write changed the revision (read just before) since it was read, else
+ * the stored one, read now with the revision it is current at.
+ */
+async function currentLibrary(db: KeepsakeDatabase, revision: unknown): Promise<{ revision: unknown; library: StoredLibrary }> {
   const still = kept?.db === db && revision !== undefined && kept.revision === revision ? kept.library : null;
   if (kept) clearTimeout(kept.forget);
   kept = null;
   const current = still ? { revision, library: still } : await readLibrary(db);
   // A library written without a revision (none yet) cannot be told apart from a later one: not kept.
   if (current.revision !== undefined) kept = { db, ...current, forget: setTimeout(() => (kept = null), KEEP_MS) };
-  return current.library;
+  return current;
 }
 
 /** Everything memories are made of, and the revision it is current at, in one transaction. */

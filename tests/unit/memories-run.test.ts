@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { RECORD_SCHEMA, libraryChanged, openKeepsakeDB, type AnalysisRecord, type EventRecord, type KeepsakeDatabase, type PhotoRecord } from '../../src/db/schema';
-import { generateStoredMemories } from '../../src/cluster/memories-run';
+import { MEMORY_SETTINGS_KEY, generateStoredMemories } from '../../src/cluster/memories-run';
 
 let dbCount = 0;
 const NOW = Date.UTC(2026, 5, 15, 12);
@@ -37,10 +37,11 @@ describe('memories over the stored library', () => {
     await generateStoredMemories(db, NOW, ['en']);
     expect(await memoryIds(db)).toContain('event:e1');
 
-    // Written without a new revision: the run uses the library it kept (proof that it kept one).
+    // Written without a new revision: a run for another language uses the library it kept (proof that it kept one).
     const autumn = ['f', 'g', 'h', 'i'].map((id, i) => photo(id, '2024-10-05', 10 + i));
     await write(db, autumn, [event('e2', autumn.map(([record]) => record.id))], false);
-    await generateStoredMemories(db, NOW, ['en']);
+    await db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language: 'de', hiddenRanges: [] } });
+    expect(await generateStoredMemories(db, NOW, ['en'])).toMatchObject({ current: false });
     expect(await memoryIds(db)).not.toContain('event:e2');
 
     // Any writer replaces the revision with its change: the next run sees the new event.
@@ -58,5 +59,28 @@ describe('memories over the stored library', () => {
     await write(db, autumn, [event('e2', autumn.map(([record]) => record.id))], false);
     await generateStoredMemories(db, NOW, ['en']);
     expect(await memoryIds(db)).toEqual(expect.arrayContaining(['event:e1', 'event:e2']));
+  });
+
+  it('makes none again while nothing they are made of changed', async () => {
+    const db = await openKeepsakeDB(`t-memories-${++dbCount}`);
+    const spring = ['a', 'b', 'c', 'd'].map((id, i) => photo(id, '2024-04-20', 9 + i));
+    await write(db, spring, [event('e1', spring.map(([record]) => record.id))], true);
+    const first = await generateStoredMemories(db, NOW, ['en']);
+    expect(first).toMatchObject({ current: false });
+    expect(first.memories).toBeGreaterThan(0);
+    expect(await generateStoredMemories(db, NOW + 3_600_000, ['en'])).toMatchObject({ current: true, memories: first.memories, kinds: first.kinds });
+
+    // Each input makes them again: the library, the signals log, the settings, the day.
+    const changes: Array<[string, () => Promise<unknown>, number]> = [
+      ['library', () => write(db, [], [], true), NOW],
+      ['signals', () => db.add('signals', { at: NOW, type: 'favourite', target: { photoId: 'a' } }), NOW],
+      ['settings', () => db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language: 'fr', hiddenRanges: [] } }), NOW],
+      ['day', async () => undefined, NOW + 86_400_000],
+    ];
+    for (const [what, change, now] of changes) {
+      await change();
+      expect(await generateStoredMemories(db, now, ['en']), what).toMatchObject({ current: false });
+      expect(await generateStoredMemories(db, now, ['en']), what).toMatchObject({ current: true });
+    }
   });
 });
