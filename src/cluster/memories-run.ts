@@ -10,6 +10,7 @@ import { dayKey, hasOwnCaptureTime } from '../pipeline/import/time';
 import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library';
 import { LANGUAGES, type Language, type MemoryPhoto } from '../pipeline/memories/types';
 import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-library';
+import { APPEARANCE_LENGTH } from '../pipeline/analyse/hash';
 
 export const MEMORY_SETTINGS_KEY = 'memory-settings';
 
@@ -124,10 +125,56 @@ async function currentLibrary(db: KeepsakeDatabase, revision: unknown): Promise<
   const still = kept?.db === db && revision !== undefined && kept.revision === revision ? kept.library : null;
   if (kept) clearTimeout(kept.forget);
   kept = null;
-  const current = still ? { revision, library: still } : await readLibrary(db);
+  const current = still ? { revision, library: still } : await storedLibrary(db);
   // A library written without a revision (none yet) cannot be told apart from a later one: not kept.
   if (current.revision !== undefined) kept = { db, ...current, forget: setTimeout(() => (kept = null), KEEP_MS) };
   return current;
+}
+
+/**
+ * The library as the last full read found it, kept in meta with its revision for the next worker
+ * (after a reload): one record reads in a second or two where the photos and analyses it is made
+ * of take half a minute at 100,000 photos.
+ */
+const SNAPSHOT_KEY = 'memories-library';
+
+/** A library as one record: the appearance descriptors travel as one array (a clone of 100,000 small arrays is what makes the records slow). */
+export interface LibrarySnapshot {
+  revision: unknown;
+  library: Omit<StoredLibrary, 'photos'> & { photos: Array<Omit<MemoryPhoto, 'appearance'>> };
+  /** Photo i's descriptor at i · APPEARANCE_LENGTH, where `described[i]` is 1. */
+  appearances: Float32Array;
+  described: Uint8Array;
+}
+
+export function packLibrary(revision: unknown, library: StoredLibrary): LibrarySnapshot {
+  const { photos, ...rest } = library;
+  const appearances = new Float32Array(photos.length * APPEARANCE_LENGTH);
+  const described = new Uint8Array(photos.length);
+  const bare = photos.map(({ appearance, ...photo }, i) => {
+    if (appearance?.length === APPEARANCE_LENGTH) (appearances.set(appearance, i * APPEARANCE_LENGTH), (described[i] = 1));
+    return photo;
+  });
+  return { revision, library: { ...rest, photos: bare }, appearances, described };
+}
+
+export function unpackLibrary({ library, appearances, described }: LibrarySnapshot): StoredLibrary {
+  const photos = library.photos.map((photo, i): MemoryPhoto => (described[i] ? { ...photo, appearance: appearances.subarray(i * APPEARANCE_LENGTH, (i + 1) * APPEARANCE_LENGTH) } : photo));
+  return { ...library, photos };
+}
+
+/** The snapshot when it is current, else a full read, kept as the next snapshot unless a write came since (then it is stale already). */
+async function storedLibrary(db: KeepsakeDatabase): Promise<{ revision: unknown; library: StoredLibrary }> {
+  const meta = db.transaction('meta').store;
+  const [snapshot, revision] = await Promise.all([meta.get(SNAPSHOT_KEY), meta.get(LIBRARY_REVISION_KEY)]);
+  const stored = snapshot?.value as LibrarySnapshot | undefined;
+  if (stored && revision?.value !== undefined && stored.revision === revision.value) return { revision: stored.revision, library: unpackLibrary(stored) };
+  const read = await readLibrary(db);
+  if (read.revision === undefined) return read;
+  const tx = db.transaction('meta', 'readwrite');
+  if ((await tx.store.get(LIBRARY_REVISION_KEY))?.value === read.revision) void tx.store.put({ key: SNAPSHOT_KEY, value: packLibrary(read.revision, read.library) });
+  await tx.done;
+  return read;
 }
 
 /** Everything memories are made of, and the revision it is current at, in one transaction. */

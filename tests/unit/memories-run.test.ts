@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RECORD_SCHEMA, libraryChanged, openKeepsakeDB, type AnalysisRecord, type EventRecord, type KeepsakeDatabase, type PhotoRecord } from '../../src/db/schema';
-import { MEMORY_SETTINGS_KEY, generateStoredMemories } from '../../src/cluster/memories-run';
+import { MEMORY_SETTINGS_KEY, generateStoredMemories, packLibrary, unpackLibrary } from '../../src/cluster/memories-run';
+import { APPEARANCE_LENGTH } from '../../src/pipeline/analyse/hash';
 
 let dbCount = 0;
 const NOW = Date.UTC(2026, 5, 15, 12);
@@ -82,5 +83,52 @@ describe('memories over the stored library', () => {
       expect(await generateStoredMemories(db, now, ['en']), what).toMatchObject({ current: false });
       expect(await generateStoredMemories(db, now, ['en']), what).toMatchObject({ current: true });
     }
+  });
+
+  it('after a reload, reads the library kept at its revision instead of every record, with the same memories', async () => {
+    const db = await openKeepsakeDB(`t-memories-${++dbCount}`);
+    const described = (id: string, day: string, hour: number): [PhotoRecord, AnalysisRecord] => {
+      const [record, analysis] = photo(id, day, hour);
+      const appearance = Float32Array.from({ length: APPEARANCE_LENGTH }, (_, i) => Math.sin(i * (id.charCodeAt(0) % 7 + 1)));
+      return [record, { ...analysis, appearance }];
+    };
+    const spring = ['a', 'b', 'c', 'd', 'e'].map((id, i) => (i < 3 ? described(id, '2024-04-20', 9 + i) : photo(id, '2024-04-20', 9 + i)));
+    await write(db, spring, [event('e1', spring.map(([record]) => record.id))], true);
+    await generateStoredMemories(db, NOW, ['en']);
+    const fromRecords = await db.getAll('memories');
+
+    // A new worker (a reload) keeps nothing in memory; a write without a new revision is not seen,
+    // which proves the run read the kept snapshot.
+    const autumn = ['f', 'g', 'h', 'i'].map((id, i) => photo(id, '2024-10-05', 10 + i));
+    await write(db, autumn, [event('e2', autumn.map(([record]) => record.id))], false);
+    await db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language: 'de', hiddenRanges: [] } });
+    await db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language: 'en', hiddenRanges: [] } });
+    await db.add('signals', { at: NOW, type: 'favourite', target: { photoId: 'zz' } });
+    vi.resetModules();
+    const reloaded = await import('../../src/cluster/memories-run');
+    expect(await reloaded.generateStoredMemories(db, NOW, ['en'])).toMatchObject({ current: false });
+    expect(await memoryIds(db)).not.toContain('event:e2');
+    expect(await db.getAll('memories')).toEqual(fromRecords);
+
+    // Once a writer replaced the revision, the snapshot is stale: the next worker reads the records.
+    await write(db, [], [], true);
+    vi.resetModules();
+    const again = await import('../../src/cluster/memories-run');
+    await again.generateStoredMemories(db, NOW, ['en']);
+    expect(await memoryIds(db)).toContain('event:e2');
+  });
+
+  it('packs a library into one record and back unchanged, descriptors and all', () => {
+    const appearance = (seed: number) => Float32Array.from({ length: APPEARANCE_LENGTH }, (_, i) => Math.sin(i * seed));
+    const base = { localMs: 0, kind: 'photo' as const, quality: 0.7, themes: [], people: ['p1'], faceCount: 1, eventId: 'e1', similarGroup: null, bestOfGroup: false };
+    const library = {
+      photos: [{ ...base, id: 'a', appearance: appearance(1) }, { ...base, id: 'b' }, { ...base, id: 'c', appearance: appearance(3) }],
+      people: [{ id: 'p1', name: 'Anna', hidden: false }],
+      events: [],
+      southern: true,
+    };
+    const unpacked = unpackLibrary(structuredClone(packLibrary('r1', library)));
+    expect(unpacked).toEqual(library);
+    expect(unpacked.photos.map((photo) => 'appearance' in photo)).toEqual([true, false, true]);
   });
 });
