@@ -3,8 +3,8 @@
  * records and the signals log, asks the pure pipeline (src/pipeline/memories) for ranked, titled
  * memories, and stores them as a whole, so the page and the report read the same answer.
  */
-import { LIBRARY_REVISION_KEY, RECORD_SCHEMA, type KeepsakeDatabase, type MemoryRecord, type SignalRecord } from '../db/schema';
-import { generateMemories, type GenerationTimings } from '../pipeline/memories/generate';
+import { LIBRARY_REVISION_KEY, memoryRecord, type KeepsakeDatabase, type SignalRecord } from '../db/schema';
+import { rankLibrary, wordMemories, type GenerationTimings, type RankedLibrary } from '../pipeline/memories/generate';
 import { peopleByPhoto } from '../pipeline/people/summary';
 import { dayKey, hasOwnCaptureTime } from '../pipeline/import/time';
 import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library';
@@ -50,9 +50,11 @@ type StoredLibrary = Omit<MemoryLibrary, 'now' | 'hiddenRanges'>;
 /**
  * The library as the last run read it, with the revision it was read at: a change of settings or a
  * signal (a favourite, a dismissed memory) makes memories again without reading 100,000 photos and
- * analyses again. Forgotten after 15 minutes without a run, so an idle worker does not hold it.
+ * analyses again. With it, the last run's ranking and what it was made of (`rankingInputsOf`): a
+ * change of language only words the same memories again. Forgotten after 15 minutes without a
+ * run, so an idle worker does not hold it.
  */
-let kept: { db: KeepsakeDatabase; revision: unknown; library: StoredLibrary; forget: ReturnType<typeof setTimeout> } | null = null;
+let kept: { db: KeepsakeDatabase; revision: unknown; library: StoredLibrary; ranking?: { inputs: string; ranked: RankedLibrary }; forget: ReturnType<typeof setTimeout> } | null = null;
 /** How long the kept library outlives its last run (the cluster worker is kept alive as long). */
 export const KEEP_MS = 15 * 60_000;
 
@@ -60,7 +62,7 @@ export const KEEP_MS = 15 * 60_000;
  * Bump when the pure pipeline would make other memories from the same library: stored ones made by
  * another version are made again on the next run.
  */
-const MEMORIES_VERSION = 1;
+const MEMORIES_VERSION = 2;
 /** What the stored memories were made of (`inputsOf`), and their counts. */
 const MEMORIES_MADE_KEY = 'memories-made';
 
@@ -71,13 +73,19 @@ interface MemoriesMade {
 }
 
 /**
- * Everything the stored memories depend on, as one string: the library's revision, the signals
- * log, the settings, today's date and this code's version. Null when the library has no revision
+ * Everything the ranking depends on, as one string: the library's revision, the signals log, the
+ * hidden date ranges, today's date and this code's version. Null when the library has no revision
  * (then nothing tells its versions apart).
  */
-function inputsOf(revision: unknown, signals: readonly SignalRecord[], settings: MemorySettings, now: number): string | null {
+function rankingInputsOf(revision: unknown, signals: readonly SignalRecord[], settings: MemorySettings, now: number): string | null {
   if (revision === undefined) return null;
-  return JSON.stringify([MEMORIES_VERSION, revision, dayKey(now), settings, signals]);
+  return JSON.stringify([MEMORIES_VERSION, revision, dayKey(now), settings.hiddenRanges, signals]);
+}
+
+/** Everything the stored memories depend on: the ranking's inputs and the language. */
+function inputsOf(revision: unknown, signals: readonly SignalRecord[], settings: MemorySettings, now: number): string | null {
+  const ranking = rankingInputsOf(revision, signals, settings, now);
+  return ranking === null ? null : JSON.stringify([ranking, settings.language]);
 }
 
 /** `now` is today's local wall clock as if UTC (ms). */
@@ -96,15 +104,14 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
     return { memories: made.memories, kinds: made.kinds, current: true, ms, phases: { readMs: ms, generateMs: 0, writeMs: 0, generate: { candidates: 0, taste: 0, rank: 0, titles: 0 } } };
   }
   const stored = await currentLibrary(db, revision);
-  const library: MemoryLibrary = { ...stored.library, now, hiddenRanges: settings.hiddenRanges };
   const read = performance.now();
   const steps: GenerationTimings = { candidates: 0, taste: 0, rank: 0, titles: 0 };
-  const memories = generateMemories(library, signals, settings.language, steps);
+  const memories = wordMemories(rankingFor(stored, signals, settings, now, steps), settings.language, steps);
   const generated = performance.now();
   const summary: MemoriesMade = { inputs: inputsOf(stored.revision, signals, settings, now) ?? '', memories: memories.length, kinds: new Set(memories.map((memory) => memory.kind)).size };
   const tx = db.transaction(['memories', 'meta'], 'readwrite');
   void tx.objectStore('memories').clear();
-  for (const memory of memories) void tx.objectStore('memories').put({ schema: RECORD_SCHEMA, ...memory } satisfies MemoryRecord);
+  for (const memory of memories) void tx.objectStore('memories').put(memoryRecord(memory));
   void tx.objectStore('meta').put({ key: MEMORIES_MADE_KEY, value: summary });
   await tx.done;
   const written = performance.now();
@@ -117,17 +124,27 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
   };
 }
 
+/** The kept ranking when it was made of the same inputs, else a new one (kept with the library). */
+function rankingFor(stored: { revision: unknown; library: StoredLibrary }, signals: readonly SignalRecord[], settings: MemorySettings, now: number, steps: GenerationTimings): RankedLibrary {
+  const inputs = rankingInputsOf(stored.revision, signals, settings, now);
+  if (inputs !== null && kept?.library === stored.library && kept.ranking?.inputs === inputs) return kept.ranking.ranked;
+  const ranked = rankLibrary({ ...stored.library, now, hiddenRanges: settings.hiddenRanges }, signals, steps);
+  if (inputs !== null && kept?.library === stored.library) kept.ranking = { inputs, ranked };
+  return ranked;
+}
+
 /**
  * The kept library while no write changed the revision (read just before) since it was read, else
  * the stored one, read now with the revision it is current at.
  */
 async function currentLibrary(db: KeepsakeDatabase, revision: unknown): Promise<{ revision: unknown; library: StoredLibrary }> {
   const still = kept?.db === db && revision !== undefined && kept.revision === revision ? kept.library : null;
+  const ranking = still ? kept?.ranking : undefined;
   if (kept) clearTimeout(kept.forget);
   kept = null;
   const current = still ? { revision, library: still } : await storedLibrary(db);
   // A library written without a revision (none yet) cannot be told apart from a later one: not kept.
-  if (current.revision !== undefined) kept = { db, ...current, forget: setTimeout(() => (kept = null), KEEP_MS) };
+  if (current.revision !== undefined) kept = { db, ...current, ranking, forget: setTimeout(() => (kept = null), KEEP_MS) };
   return current;
 }
 

@@ -213,9 +213,19 @@ export interface SignalRecord {
  * A generated memory, ranked, titled and with its selection: derived from the library and the
  * signals log (which holds everything the person did to it), so it is recomputed, never migrated.
  */
-export interface MemoryRecord extends Memory {
+export interface MemoryRecord extends Omit<Memory, 'poolPhotoIds'> {
   schema: number;
+  /**
+   * Every photo the memory could draw from, ids joined by spaces (poolOf): thousands of memories
+   * with a thousand ids each clone, store and sit in the page far cheaper as one string apiece.
+   * Records made before it have none (an empty pool) until the next memories run replaces them.
+   */
+  pool?: string;
 }
+
+export const poolOf = (memory: MemoryRecord): string[] => (memory.pool ? memory.pool.split(' ') : []);
+
+export const memoryRecord = ({ poolPhotoIds, ...memory }: Memory): MemoryRecord => ({ schema: RECORD_SCHEMA, ...memory, pool: poolPhotoIds.join(' ') });
 
 /** A photobook the person made (user data: autosaved, never recomputed). */
 export type BookRecord = Book;

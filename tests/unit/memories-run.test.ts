@@ -3,6 +3,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { RECORD_SCHEMA, libraryChanged, openKeepsakeDB, type AnalysisRecord, type EventRecord, type KeepsakeDatabase, type PhotoRecord } from '../../src/db/schema';
 import { MEMORY_SETTINGS_KEY, generateStoredMemories, packLibrary, unpackLibrary } from '../../src/cluster/memories-run';
 import { APPEARANCE_LENGTH } from '../../src/pipeline/analyse/hash';
+import * as generate from '../../src/pipeline/memories/generate';
+
+// The real ranking, counted: a change of language must not rank again.
+vi.mock('../../src/pipeline/memories/generate', async (original) => {
+  const actual = await original<typeof import('../../src/pipeline/memories/generate')>();
+  return { ...actual, rankLibrary: vi.fn(actual.rankLibrary) };
+});
 
 let dbCount = 0;
 const NOW = Date.UTC(2026, 5, 15, 12);
@@ -130,5 +137,35 @@ describe('memories over the stored library', () => {
     const unpacked = unpackLibrary(structuredClone(packLibrary('r1', library)));
     expect(unpacked).toEqual(library);
     expect(unpacked.photos.map((photo) => 'appearance' in photo)).toEqual([true, false, true]);
+  });
+
+  it('words the same ranking again when only the language changed, and ranks again for anything else', async () => {
+    const db = await openKeepsakeDB(`t-memories-${++dbCount}`);
+    const spring = ['a', 'b', 'c', 'd'].map((id, i) => photo(id, '2024-04-20', 9 + i));
+    await write(db, spring, [event('e1', spring.map(([record]) => record.id))], true);
+    const ranked = vi.mocked(generate.rankLibrary);
+    const settings = (language: string, hiddenRanges: Array<{ from: string; to: string }> = []) => db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language, hiddenRanges } });
+    const titles = async () => (await db.getAll('memories')).map((memory) => memory.title);
+    await settings('en');
+    await generateStoredMemories(db, NOW, ['en']);
+    const before = ranked.mock.calls.length;
+    const english = await titles();
+
+    await settings('de');
+    await generateStoredMemories(db, NOW, ['en']);
+    expect(ranked.mock.calls.length).toBe(before);
+    expect(await titles()).not.toEqual(english);
+    await settings('en');
+    await generateStoredMemories(db, NOW, ['en']);
+    expect(await titles()).toEqual(english);
+    expect(ranked.mock.calls.length).toBe(before);
+
+    await settings('en', [{ from: '2024-04-20', to: '2024-04-20' }]);
+    await generateStoredMemories(db, NOW, ['en']);
+    expect(ranked.mock.calls.length).toBe(before + 1);
+    expect(await memoryIds(db)).not.toContain('event:e1');
+    await db.add('signals', { at: NOW, type: 'favourite', target: { photoId: 'a' } });
+    await generateStoredMemories(db, NOW, ['en']);
+    expect(ranked.mock.calls.length).toBe(before + 2);
   });
 });

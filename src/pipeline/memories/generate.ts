@@ -6,7 +6,8 @@
 import type { SignalRecord } from '../../db/schema';
 import { memoryCandidates } from './candidates';
 import type { MemoryLibrary } from './library';
-import { libraryStats, rankMemories, replaySignals } from './rank';
+import { libraryStats, rankMemories, replaySignals, type RankedMemory } from './rank';
+import type { TasteProfile } from './profile';
 import { titleMemory, whySentence } from '../story';
 import type { Language, MemoryFacts, MemoryKind, MemoryPhoto, WhyReason } from './types';
 
@@ -41,12 +42,18 @@ export interface GenerationTimings {
 }
 
 export function generateMemories(library: MemoryLibrary, signals: readonly SignalRecord[], lang: Language, timings?: GenerationTimings): Memory[] {
-  let last = performance.now();
-  const lap = (step: keyof GenerationTimings): void => {
-    const now = performance.now();
-    if (timings) timings[step] = Math.round(now - last);
-    last = now;
-  };
+  return wordMemories(rankLibrary(library, signals, timings), lang, timings);
+}
+
+/** Every memory of a run but its words: what a change of language leaves as it was. */
+export interface RankedLibrary {
+  ranked: RankedMemory[];
+  profile: TasteProfile;
+}
+
+/** Candidates from the library, the signals replayed into a taste, ranked with their photo selections. */
+export function rankLibrary(library: MemoryLibrary, signals: readonly SignalRecord[], timings?: GenerationTimings): RankedLibrary {
+  const lap = stopwatch(timings);
   const candidates = memoryCandidates(library);
   lap('candidates');
   const stats = libraryStats(library, candidates);
@@ -54,6 +61,12 @@ export function generateMemories(library: MemoryLibrary, signals: readonly Signa
   lap('taste');
   const ranked = rankMemories(candidates, profile, stats, { explore: true });
   lap('rank');
+  return { ranked, profile };
+}
+
+/** Titles, reasons and covers in the person's language. */
+export function wordMemories({ ranked, profile }: RankedLibrary, lang: Language, timings?: GenerationTimings): Memory[] {
+  const lap = stopwatch(timings);
   const covers = new Set<string>();
   const memories = ranked.map(({ candidate, selection, score, why }, rank): Memory => {
     const coverPhotoId = freshCover(selection.cover, selection.photoIds, candidate.photos, covers);
@@ -78,6 +91,16 @@ export function generateMemories(library: MemoryLibrary, signals: readonly Signa
   });
   lap('titles');
   return memories;
+}
+
+/** Laps of one step after another into `timings`, when asked for. */
+function stopwatch(timings?: GenerationTimings): (step: keyof GenerationTimings) => void {
+  let last = performance.now();
+  return (step) => {
+    const now = performance.now();
+    if (timings) timings[step] = Math.round(now - last);
+    last = now;
+  };
 }
 
 /**
