@@ -3,8 +3,9 @@
  * records and the signals log, asks the pure pipeline (src/pipeline/memories) for ranked, titled
  * memories, and stores them as a whole, so the page and the report read the same answer.
  */
-import { LIBRARY_REVISION_KEY, memoryRecord, type KeepsakeDatabase, type SignalRecord } from '../db/schema';
-import { rankLibrary, wordMemories, type GenerationTimings, type RankedLibrary } from '../pipeline/memories/generate';
+import type { IDBPTransaction } from 'idb';
+import { LIBRARY_REVISION_KEY, memoryPoolRecord, memoryRecord, type KeepsakeDB, type KeepsakeDatabase, type SignalRecord } from '../db/schema';
+import { rankLibrary, wordMemories, type GenerationTimings, type Memory, type RankedLibrary } from '../pipeline/memories/generate';
 import { peopleByPhoto } from '../pipeline/people/summary';
 import { dayKey, hasOwnCaptureTime } from '../pipeline/import/time';
 import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library';
@@ -62,9 +63,11 @@ export const KEEP_MS = 15 * 60_000;
  * Bump when the pure pipeline would make other memories from the same library: stored ones made by
  * another version are made again on the next run.
  */
-const MEMORIES_VERSION = 2;
+const MEMORIES_VERSION = 3;
 /** What the stored memories were made of (`inputsOf`), and their counts. */
 const MEMORIES_MADE_KEY = 'memories-made';
+/** What the stored pools were made of (`poolInputsOf`). */
+const POOLS_MADE_KEY = 'memory-pools-made';
 
 interface MemoriesMade {
   inputs: string;
@@ -80,6 +83,14 @@ interface MemoriesMade {
 function rankingInputsOf(revision: unknown, signals: readonly SignalRecord[], settings: MemorySettings, now: number): string | null {
   if (revision === undefined) return null;
   return JSON.stringify([MEMORIES_VERSION, revision, dayKey(now), settings.hiddenRanges, signals]);
+}
+
+/**
+ * Everything a memory's pool depends on: the candidates' inputs (the library's revision, today, the
+ * hidden date ranges, this code's version), not the signals or the language.
+ */
+function poolInputsOf(revision: unknown, settings: MemorySettings, now: number): string | null {
+  return revision === undefined ? null : JSON.stringify([MEMORIES_VERSION, revision, dayKey(now), settings.hiddenRanges]);
 }
 
 /** Everything the stored memories depend on: the ranking's inputs and the language. */
@@ -109,9 +120,10 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
   const memories = wordMemories(rankingFor(stored, signals, settings, now, steps), settings.language, steps);
   const generated = performance.now();
   const summary: MemoriesMade = { inputs: inputsOf(stored.revision, signals, settings, now) ?? '', memories: memories.length, kinds: new Set(memories.map((memory) => memory.kind)).size };
-  const tx = db.transaction(['memories', 'meta'], 'readwrite');
+  const tx = db.transaction(['memories', 'memoryPools', 'meta'], 'readwrite');
   void tx.objectStore('memories').clear();
   for (const memory of memories) void tx.objectStore('memories').put(memoryRecord(memory));
+  await writePools(tx, memories, poolInputsOf(stored.revision, settings, now));
   void tx.objectStore('meta').put({ key: MEMORIES_MADE_KEY, value: summary });
   await tx.done;
   const written = performance.now();
@@ -122,6 +134,21 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
     ms: Math.round(written - started),
     phases: { readMs: Math.round(read - started), generateMs: Math.round(generated - read), writeMs: Math.round(written - generated), generate: steps },
   };
+}
+
+/**
+ * Pools change only with the candidates: made of the same inputs, only a memory without one (one a
+ * signal brought back) gets its pool; else they are all written again. Most runs (a favourite, a
+ * language) write none of the million photo ids a big library's pools hold.
+ */
+async function writePools(tx: IDBPTransaction<KeepsakeDB, Array<'memories' | 'memoryPools' | 'meta'>, 'readwrite'>, memories: readonly Memory[], inputs: string | null): Promise<void> {
+  const pools = tx.objectStore('memoryPools');
+  const meta = tx.objectStore('meta');
+  const same = inputs !== null && (await meta.get(POOLS_MADE_KEY))?.value === inputs;
+  const stored = same ? new Set(await pools.getAllKeys()) : new Set<string>();
+  if (!same) void pools.clear();
+  for (const memory of memories) if (!stored.has(memory.id)) void pools.put(memoryPoolRecord(memory));
+  void meta.put({ key: POOLS_MADE_KEY, value: inputs });
 }
 
 /** The kept ranking when it was made of the same inputs, else a new one (kept with the library). */

@@ -6,7 +6,7 @@ import type { Book } from '../pipeline/book/model';
 
 /** Bump when a store or index changes; add a step to the ladder in `upgrade`, never drop user data. */
 export const DB_NAME = 'keepsake';
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 /** Version of the record shapes written by this build (records carry it as `schema`). */
 export const RECORD_SCHEMA = 1;
 
@@ -215,17 +215,24 @@ export interface SignalRecord {
  */
 export interface MemoryRecord extends Omit<Memory, 'poolPhotoIds'> {
   schema: number;
-  /**
-   * Every photo the memory could draw from, ids joined by spaces (poolOf): thousands of memories
-   * with a thousand ids each clone, store and sit in the page far cheaper as one string apiece.
-   * Records made before it have none (an empty pool) until the next memories run replaces them.
-   */
-  pool?: string;
 }
 
-export const poolOf = (memory: MemoryRecord): string[] => (memory.pool ? memory.pool.split(' ') : []);
+export const memoryRecord = ({ poolPhotoIds: _pool, ...memory }: Memory): MemoryRecord => ({ schema: RECORD_SCHEMA, ...memory });
 
-export const memoryRecord = ({ poolPhotoIds, ...memory }: Memory): MemoryRecord => ({ schema: RECORD_SCHEMA, ...memory, pool: poolPhotoIds.join(' ') });
+/**
+ * Every photo a memory could draw from ("add photos"), by memory id, apart from the memories: only
+ * the memory open on screen needs it, and it changes only with the library, not with a language or
+ * a signal. Ids joined by spaces (poolOf): a thousand ids clone and store far cheaper as one string.
+ */
+export interface MemoryPoolRecord {
+  schema: number;
+  id: string;
+  photoIds: string;
+}
+
+export const poolOf = (record: MemoryPoolRecord | undefined): string[] => (record?.photoIds ? record.photoIds.split(' ') : []);
+
+export const memoryPoolRecord = (memory: Memory): MemoryPoolRecord => ({ schema: RECORD_SCHEMA, id: memory.id, photoIds: memory.poolPhotoIds.join(' ') });
 
 /** A photobook the person made (user data: autosaved, never recomputed). */
 export type BookRecord = Book;
@@ -268,6 +275,7 @@ export interface KeepsakeDB extends DBSchema {
   signals: { key: number; value: SignalRecord; indexes: { byType: string } };
   memories: { key: string; value: MemoryRecord; indexes: { byRank: number } };
   books: { key: string; value: BookRecord; indexes: { byUpdated: number } };
+  memoryPools: { key: string; value: MemoryPoolRecord };
 }
 
 export type KeepsakeDatabase = IDBPDatabase<KeepsakeDB>;
@@ -326,6 +334,11 @@ export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void, onDataLo
       if (oldVersion < 5) {
         // Books: a new store; nothing existing changes.
         db.createObjectStore('books', { keyPath: 'id' }).createIndex('byUpdated', 'updatedAt');
+      }
+      if (oldVersion < 6) {
+        // Memories' pools apart from the memories: a new store of derived records; the next memories
+        // run fills it (and replaces the memories, which held their pools until now).
+        db.createObjectStore('memoryPools', { keyPath: 'id' });
       }
     },
   });

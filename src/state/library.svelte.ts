@@ -17,7 +17,7 @@ import type { SimilarGroup } from '../pipeline/analyse/similar';
 import { AnalysisRunner, type AnalysisProgress } from '../bridge/analyser';
 import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-library';
 import { canReadAll, requestReadAll } from '../bridge/pick';
-import { openKeepsakeDB } from '../db/schema';
+import { openKeepsakeDB, poolOf } from '../db/schema';
 import { saveFailedMessage } from '../db/storage-full';
 import { Tabs, type Changed, type Request } from '../bridge/tabs';
 import { ImportRunner, unfinishedJobs, type ImportProgress, type ImportSource } from '../bridge/importer';
@@ -299,6 +299,11 @@ export class Library {
     await tx.done;
     this.#changed({ kind: 'signals' });
     this.#cluster('memories');
+  }
+
+  /** Every photo a memory could draw from. */
+  async memoryPool(memoryId: string): Promise<string[]> {
+    return poolOf(await this.#db.get('memoryPools', memoryId));
   }
 
   /** Lay out a book from a memory and keep it. */

@@ -58,7 +58,7 @@ function gridPhotoIds(page: Page): Promise<string[]> {
   });
 }
 
-describe.each([1, 4])('a version-%i database left by an old build', (version) => {
+describe.each([1, 5])('a version-%i database left by an old build', (version) => {
   const fixture = readFixture(join(FIXTURES, `v${version}.json.gz`));
   let browser: Browser;
   let page: Page;
@@ -111,6 +111,12 @@ describe.each([1, 4])('a version-%i database left by an old build', (version) =>
       if (face.confirmedPerson) expect(now.personId, face.id).toBe(face.confirmedPerson);
       if (face.rejectedPeople) expect(face.rejectedPeople, face.id).not.toContain(now.personId);
     }
+  });
+
+  it('keeps every book the person made, as they left it', async () => {
+    const books = fixture.records.books ?? [];
+    if (version >= 5) expect(books.length).toBeGreaterThan(0);
+    for (const [key, value] of books) expect(await record('books', key)).toEqual(codec.decode(value));
   });
 
   it('shows the photos the person favourited as favourites', async () => {

@@ -168,4 +168,31 @@ describe('memories over the stored library', () => {
     await generateStoredMemories(db, NOW, ['en']);
     expect(ranked.mock.calls.length).toBe(before + 2);
   });
+
+  it('keeps each memory\'s pool apart, written again only when the candidates may have changed', async () => {
+    const db = await openKeepsakeDB(`t-memories-${++dbCount}`);
+    const spring = ['a', 'b', 'c', 'd'].map((id, i) => photo(id, '2024-04-20', 9 + i));
+    const autumn = ['f', 'g', 'h', 'i'].map((id, i) => photo(id, '2024-10-05', 10 + i));
+    await write(db, [...spring, ...autumn], [event('e1', spring.map(([record]) => record.id)), event('e2', autumn.map(([record]) => record.id))], true);
+    await generateStoredMemories(db, NOW, ['en']);
+    const pools = new Map((await db.getAll('memoryPools')).map((pool) => [pool.id, pool.photoIds]));
+    expect(pools.get('event:e1')?.split(' ').sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(await memoryIds(db)).toEqual([...pools.keys()].sort());
+
+    // Another language or a signal leaves the stored pools alone, but gives a memory without one its pool.
+    const someOther = [...pools.keys()].find((id) => id !== 'event:e1')!;
+    await db.put('memoryPools', { schema: RECORD_SCHEMA, id: 'event:e1', photoIds: 'left alone' });
+    await db.delete('memoryPools', someOther);
+    await db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language: 'de', hiddenRanges: [] } });
+    await generateStoredMemories(db, NOW, ['en']);
+    await db.add('signals', { at: NOW, type: 'favourite', target: { photoId: 'a' } });
+    await generateStoredMemories(db, NOW, ['en']);
+    expect((await db.get('memoryPools', 'event:e1'))?.photoIds).toBe('left alone');
+    expect((await db.get('memoryPools', someOther))?.photoIds).toBe(pools.get(someOther));
+
+    // A change of the library makes every pool again.
+    await write(db, [], [], true);
+    await generateStoredMemories(db, NOW, ['en']);
+    expect((await db.get('memoryPools', 'event:e1'))?.photoIds).toBe(pools.get('event:e1'));
+  });
 });
