@@ -228,13 +228,36 @@ export async function openPeople(): Promise<Worst & { ms: number; coversMs: numb
   return { ms: Math.round(ms), coversMs: Math.round(coversMs), people, ...worst };
 }
 
-/** Runs in the page: make memories again (as a change of settings asks for), time to stored and shown. */
-export async function makeMemories(): Promise<Worst & { ms: number; workerMs: number | null; workerPhases: unknown; memories: number }> {
-  const scale = (window as unknown as ScaleWindow).__scale;
+export type MemoriesFigures = Worst & { ms: number; workerMs: number | null; workerPhases: unknown; memories: number };
+
+/**
+ * Runs in the page: make memories again after what a person changes, each time to stored and shown:
+ * another language (the first run after the reload: the worker has read nothing yet), the language
+ * back (the worker keeps the library and its ranking), then a favourite photo (ranks again). The
+ * favourite is taken back afterwards, untimed, so a kept profile stays as it was.
+ */
+export async function makeMemories(): Promise<{ ms: number; changes: Record<'language' | 'languageBack' | 'favourite', MemoriesFigures> }> {
   const keepsake = window.__keepsake!;
   await keepsake.clusterSettled();
+  const original = document.documentElement.lang as Language;
+  const photoId = document.querySelector<HTMLElement>('[data-photo-id]')?.dataset.photoId;
+  if (!photoId) throw new Error('no photo in the grid to favourite');
+  const favourite = (type: 'favourite' | 'unfavourite') => keepsake.replaySignals([{ at: Date.now(), type, target: { photoId } }]);
+  const changes = {
+    language: await timeMemories(() => keepsake.setLanguage(original === 'de' ? 'en' : 'de')),
+    languageBack: await timeMemories(() => keepsake.setLanguage(original)),
+    favourite: await timeMemories(() => favourite('favourite')),
+  };
+  await favourite('unfavourite');
+  await keepsake.clusterSettled();
+  return { ms: Math.max(...Object.values(changes).map((change) => change.ms)), changes };
+}
+
+async function timeMemories(change: () => Promise<void>): Promise<MemoriesFigures> {
+  const scale = (window as unknown as ScaleWindow).__scale;
+  const keepsake = window.__keepsake!;
   const started = performance.now();
-  await keepsake.setLanguage(document.documentElement.lang as Language);
+  await change();
   await keepsake.clusterSettled();
   const ms = performance.now() - started;
   const status = keepsake.status();

@@ -127,7 +127,7 @@ export async function benchScale(args: string[]): Promise<unknown> {
     log('memories…');
     memory = sampleMemory(browser.profile);
     const memories = { ...(await page.evaluate(() => KeepsakeScale.makeMemories())), ...(await heap(cdp)), peakBrowserRssMB: memory.stop() };
-    log(`memories: ${memories.ms} ms (worker ${memories.workerMs} ms)`);
+    log(`memories: ${Object.entries(memories.changes).map(([what, change]) => `${what} ${change.ms} ms (worker ${change.workerMs} ms)`).join(', ')}`);
 
     log('book…');
     memory = sampleMemory(browser.profile);
