@@ -76,21 +76,18 @@ interface MemoriesMade {
 }
 
 /**
- * Everything the ranking depends on, as one string: the library's revision, the signals log, the
- * hidden date ranges, today's date and this code's version. Null when the library has no revision
- * (then nothing tells its versions apart).
- */
-function rankingInputsOf(revision: unknown, signals: readonly SignalRecord[], settings: MemorySettings, now: number): string | null {
-  if (revision === undefined) return null;
-  return JSON.stringify([MEMORIES_VERSION, revision, dayKey(now), settings.hiddenRanges, signals]);
-}
-
-/**
- * Everything a memory's pool depends on: the candidates' inputs (the library's revision, today, the
- * hidden date ranges, this code's version), not the signals or the language.
+ * Everything the candidates (and so each memory's pool) depend on, as one string: the library's
+ * revision, today's date, the hidden date ranges and this code's version. Null when the library has
+ * no revision (then nothing tells its versions apart).
  */
 function poolInputsOf(revision: unknown, settings: MemorySettings, now: number): string | null {
   return revision === undefined ? null : JSON.stringify([MEMORIES_VERSION, revision, dayKey(now), settings.hiddenRanges]);
+}
+
+/** Everything the ranking depends on: the candidates' inputs and the signals log. */
+function rankingInputsOf(revision: unknown, signals: readonly SignalRecord[], settings: MemorySettings, now: number): string | null {
+  const pools = poolInputsOf(revision, settings, now);
+  return pools === null ? null : JSON.stringify([pools, signals]);
 }
 
 /** Everything the stored memories depend on: the ranking's inputs and the language. */
