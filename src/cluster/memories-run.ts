@@ -5,7 +5,7 @@
  */
 import type { IDBPTransaction } from 'idb';
 import { LIBRARY_REVISION_KEY, memoryPoolRecord, memoryRecord, type KeepsakeDB, type KeepsakeDatabase, type SignalRecord } from '../db/schema';
-import { rankLibrary, wordMemories, type GenerationTimings, type Memory, type RankedLibrary } from '../pipeline/memories/generate';
+import { libraryCandidates, rankCandidates, wordMemories, type GenerationTimings, type LibraryCandidates, type Memory, type RankedLibrary } from '../pipeline/memories/generate';
 import { peopleByPhoto } from '../pipeline/people/summary';
 import { dayKey, hasOwnCaptureTime } from '../pipeline/import/time';
 import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library';
@@ -51,11 +51,19 @@ type StoredLibrary = Omit<MemoryLibrary, 'now' | 'hiddenRanges'>;
 /**
  * The library as the last run read it, with the revision it was read at: a change of settings or a
  * signal (a favourite, a dismissed memory) makes memories again without reading 100,000 photos and
- * analyses again. With it, the last run's ranking and what it was made of (`rankingInputsOf`): a
- * change of language only words the same memories again. Forgotten after 15 minutes without a
+ * analyses again. With it, the last run's candidates and ranking, each with what it was made of
+ * (`poolInputsOf`, `rankingInputsOf`): a signal only ranks the same candidates again, a change of
+ * language only words the same memories again. Forgotten after 15 minutes without a
  * run, so an idle worker does not hold it.
  */
-let kept: { db: KeepsakeDatabase; revision: unknown; library: StoredLibrary; ranking?: { inputs: string; ranked: RankedLibrary }; forget: ReturnType<typeof setTimeout> } | null = null;
+let kept: {
+  db: KeepsakeDatabase;
+  revision: unknown;
+  library: StoredLibrary;
+  candidates?: { inputs: string; made: LibraryCandidates };
+  ranking?: { inputs: string; ranked: RankedLibrary };
+  forget: ReturnType<typeof setTimeout>;
+} | null = null;
 /** How long the kept library outlives its last run (the cluster worker is kept alive as long). */
 export const KEEP_MS = 15 * 60_000;
 
@@ -148,12 +156,17 @@ async function writePools(tx: IDBPTransaction<KeepsakeDB, Array<'memories' | 'me
   void meta.put({ key: POOLS_MADE_KEY, value: inputs });
 }
 
-/** The kept ranking when it was made of the same inputs, else a new one (kept with the library). */
+/** The kept ranking (and candidates) when made of the same inputs, else new ones, kept with the library. */
 function rankingFor(stored: { revision: unknown; library: StoredLibrary }, signals: readonly SignalRecord[], settings: MemorySettings, now: number, steps: GenerationTimings): RankedLibrary {
+  const keep = kept?.library === stored.library ? kept : null;
   const inputs = rankingInputsOf(stored.revision, signals, settings, now);
-  if (inputs !== null && kept?.library === stored.library && kept.ranking?.inputs === inputs) return kept.ranking.ranked;
-  const ranked = rankLibrary({ ...stored.library, now, hiddenRanges: settings.hiddenRanges }, signals, steps);
-  if (inputs !== null && kept?.library === stored.library) kept.ranking = { inputs, ranked };
+  if (inputs !== null && keep?.ranking?.inputs === inputs) return keep.ranking.ranked;
+  const candidateInputs = poolInputsOf(stored.revision, settings, now);
+  const candidates = candidateInputs !== null && keep?.candidates?.inputs === candidateInputs
+    ? keep.candidates.made
+    : libraryCandidates({ ...stored.library, now, hiddenRanges: settings.hiddenRanges }, steps);
+  const ranked = rankCandidates(candidates, signals, steps);
+  if (keep && inputs !== null && candidateInputs !== null) Object.assign(keep, { candidates: { inputs: candidateInputs, made: candidates }, ranking: { inputs, ranked } });
   return ranked;
 }
 
@@ -163,12 +176,12 @@ function rankingFor(stored: { revision: unknown; library: StoredLibrary }, signa
  */
 async function currentLibrary(db: KeepsakeDatabase, revision: unknown): Promise<{ revision: unknown; library: StoredLibrary }> {
   const still = kept?.db === db && revision !== undefined && kept.revision === revision ? kept.library : null;
-  const ranking = still ? kept?.ranking : undefined;
+  const made = still ? { candidates: kept?.candidates, ranking: kept?.ranking } : {};
   if (kept) clearTimeout(kept.forget);
   kept = null;
   const current = still ? { revision, library: still } : await storedLibrary(db);
   // A library written without a revision (none yet) cannot be told apart from a later one: not kept.
-  if (current.revision !== undefined) kept = { db, ...current, ranking, forget: setTimeout(() => (kept = null), KEEP_MS) };
+  if (current.revision !== undefined) kept = { db, ...current, ...made, forget: setTimeout(() => (kept = null), KEEP_MS) };
   return current;
 }
 

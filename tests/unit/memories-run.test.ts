@@ -5,10 +5,10 @@ import { MEMORY_SETTINGS_KEY, generateStoredMemories, packLibrary, unpackLibrary
 import { APPEARANCE_LENGTH } from '../../src/pipeline/analyse/hash';
 import * as generate from '../../src/pipeline/memories/generate';
 
-// The real ranking, counted: a change of language must not rank again.
+// The real candidates and ranking, counted: a signal must not make candidates again, a language not rank again.
 vi.mock('../../src/pipeline/memories/generate', async (original) => {
   const actual = await original<typeof import('../../src/pipeline/memories/generate')>();
-  return { ...actual, rankLibrary: vi.fn(actual.rankLibrary) };
+  return { ...actual, libraryCandidates: vi.fn(actual.libraryCandidates), rankCandidates: vi.fn(actual.rankCandidates) };
 });
 
 let dbCount = 0;
@@ -139,34 +139,48 @@ describe('memories over the stored library', () => {
     expect(unpacked.photos.map((photo) => 'appearance' in photo)).toEqual([true, false, true]);
   });
 
-  it('words the same ranking again when only the language changed, and ranks again for anything else', async () => {
+  it('words the same ranking again for another language, ranks the same candidates again for a signal, and makes all again for the rest', async () => {
     const db = await openKeepsakeDB(`t-memories-${++dbCount}`);
     const spring = ['a', 'b', 'c', 'd'].map((id, i) => photo(id, '2024-04-20', 9 + i));
-    await write(db, spring, [event('e1', spring.map(([record]) => record.id))], true);
-    const ranked = vi.mocked(generate.rankLibrary);
+    const autumn = ['f', 'g', 'h', 'i'].map((id, i) => photo(id, '2024-10-05', 10 + i));
+    await write(db, [...spring, ...autumn], [event('e1', spring.map(([record]) => record.id)), event('e2', autumn.map(([record]) => record.id))], true);
+    const candidates = vi.mocked(generate.libraryCandidates);
+    const ranked = vi.mocked(generate.rankCandidates);
+    const calls = (): [number, number] => [candidates.mock.calls.length, ranked.mock.calls.length];
     const settings = (language: string, hiddenRanges: Array<{ from: string; to: string }> = []) => db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language, hiddenRanges } });
-    const titles = async () => (await db.getAll('memories')).map((memory) => memory.title);
+    const stored = async () => (await db.getAll('memories')).map(({ id, title, photoIds, score }) => ({ id, title, photoIds, score }));
     await settings('en');
     await generateStoredMemories(db, NOW, ['en']);
-    const before = ranked.mock.calls.length;
-    const english = await titles();
+    const [c, r] = calls();
+    const english = await stored();
 
     await settings('de');
     await generateStoredMemories(db, NOW, ['en']);
-    expect(ranked.mock.calls.length).toBe(before);
-    expect(await titles()).not.toEqual(english);
+    expect(calls()).toEqual([c, r]);
+    expect(await stored()).not.toEqual(english);
     await settings('en');
     await generateStoredMemories(db, NOW, ['en']);
-    expect(await titles()).toEqual(english);
-    expect(ranked.mock.calls.length).toBe(before);
+    expect(await stored()).toEqual(english);
+    expect(calls()).toEqual([c, r]);
+
+    // A signal: the kept candidates ranked again, the same memories as a worker that made all anew.
+    await db.add('signals', { at: NOW, type: 'favourite', target: { photoId: 'f' } });
+    await db.add('signals', { at: NOW + 1, type: 'dismiss', target: { memoryId: 'event:e1' } });
+    await generateStoredMemories(db, NOW, ['en']);
+    expect(calls()).toEqual([c, r + 1]);
+    const afterSignals = await stored();
+    expect(afterSignals.map((memory) => memory.id)).not.toContain('event:e1');
+    vi.resetModules();
+    const fresh = await import('../../src/cluster/memories-run');
+    await db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language: 'en', hiddenRanges: [] } });
+    await db.delete('meta', 'memories-made');
+    await fresh.generateStoredMemories(db, NOW, ['en']);
+    expect(await stored()).toEqual(afterSignals);
 
     await settings('en', [{ from: '2024-04-20', to: '2024-04-20' }]);
+    const [c2, r2] = calls();
     await generateStoredMemories(db, NOW, ['en']);
-    expect(ranked.mock.calls.length).toBe(before + 1);
-    expect(await memoryIds(db)).not.toContain('event:e1');
-    await db.add('signals', { at: NOW, type: 'favourite', target: { photoId: 'a' } });
-    await generateStoredMemories(db, NOW, ['en']);
-    expect(ranked.mock.calls.length).toBe(before + 2);
+    expect(calls()).toEqual([c2 + 1, r2 + 1]);
   });
 
   it('keeps each memory\'s pool apart, written again only when the candidates may have changed', async () => {

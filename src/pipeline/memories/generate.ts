@@ -4,9 +4,9 @@
  * cluster worker runs it over stored records, the ranking evaluation over a report.
  */
 import type { SignalRecord } from '../../db/schema';
-import { memoryCandidates } from './candidates';
+import { memoryCandidates, type MemoryCandidate } from './candidates';
 import type { MemoryLibrary } from './library';
-import { libraryStats, rankMemories, replaySignals, type RankedMemory } from './rank';
+import { libraryStats, rankMemories, replaySignals, type LibraryStats, type RankedMemory } from './rank';
 import type { TasteProfile } from './profile';
 import { titleMemory, whySentence } from '../story';
 import type { Language, MemoryFacts, MemoryKind, MemoryPhoto, WhyReason } from './types';
@@ -51,12 +51,29 @@ export interface RankedLibrary {
   profile: TasteProfile;
 }
 
-/** Candidates from the library, the signals replayed into a taste, ranked with their photo selections. */
-export function rankLibrary(library: MemoryLibrary, signals: readonly SignalRecord[], timings?: GenerationTimings): RankedLibrary {
+/** The library's memory candidates and what ranking needs to know of the library as a whole. */
+export interface LibraryCandidates {
+  candidates: MemoryCandidate[];
+  stats: LibraryStats;
+}
+
+/** Candidates from the library: what a signal or a language leaves as it was. */
+export function libraryCandidates(library: MemoryLibrary, timings?: GenerationTimings): LibraryCandidates {
   const lap = stopwatch(timings);
   const candidates = memoryCandidates(library);
-  lap('candidates');
   const stats = libraryStats(library, candidates);
+  lap('candidates');
+  return { candidates, stats };
+}
+
+/** Candidates from the library, the signals replayed into a taste, ranked with their photo selections. */
+export function rankLibrary(library: MemoryLibrary, signals: readonly SignalRecord[], timings?: GenerationTimings): RankedLibrary {
+  return rankCandidates(libraryCandidates(library, timings), signals, timings);
+}
+
+/** The signals replayed into a taste, and the candidates ranked under it with their photo selections. */
+export function rankCandidates({ candidates, stats }: LibraryCandidates, signals: readonly SignalRecord[], timings?: GenerationTimings): RankedLibrary {
+  const lap = stopwatch(timings);
   const profile = replaySignals(signals, candidates, stats);
   lap('taste');
   const ranked = rankMemories(candidates, profile, stats, { explore: true });
