@@ -12,6 +12,7 @@ import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library
 import { LANGUAGES, type Language, type MemoryPhoto } from '../pipeline/memories/types';
 import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-library';
 import { APPEARANCE_LENGTH } from '../pipeline/analyse/hash';
+import { isStorageFull } from '../db/storage-full';
 
 export const MEMORY_SETTINGS_KEY = 'memory-settings';
 
@@ -224,11 +225,24 @@ async function storedLibrary(db: KeepsakeDatabase): Promise<{ revision: unknown;
   const stored = snapshot?.value as LibrarySnapshot | undefined;
   if (stored && revision?.value !== undefined && stored.revision === revision.value) return { revision: stored.revision, library: unpackLibrary(stored) };
   const read = await readLibrary(db);
-  if (read.revision === undefined) return read;
-  const tx = db.transaction('meta', 'readwrite');
-  if ((await tx.store.get(LIBRARY_REVISION_KEY))?.value === read.revision) void tx.store.put({ key: SNAPSHOT_KEY, value: packLibrary(read.revision, read.library) });
-  await tx.done;
+  if (read.revision !== undefined) await keepSnapshot(db, read.revision, read.library);
   return read;
+}
+
+/**
+ * Keep the library read at `revision` for the next worker, unless a write came since (it is stale
+ * already). A snapshot is only a shortcut: where the storage is full, the stale one is dropped to
+ * free its room and memories go on without one.
+ */
+async function keepSnapshot(db: KeepsakeDatabase, revision: unknown, library: StoredLibrary): Promise<void> {
+  try {
+    const tx = db.transaction('meta', 'readwrite');
+    if ((await tx.store.get(LIBRARY_REVISION_KEY))?.value === revision) void tx.store.put({ key: SNAPSHOT_KEY, value: packLibrary(revision, library) });
+    await tx.done;
+  } catch (error) {
+    if (!isStorageFull(error)) throw error;
+    await db.delete('meta', SNAPSHOT_KEY);
+  }
 }
 
 /** Everything memories are made of, and the revision it is current at, in one transaction. */

@@ -209,4 +209,25 @@ describe('memories over the stored library', () => {
     await generateStoredMemories(db, NOW, ['en']);
     expect((await db.get('memoryPools', 'event:e1'))?.photoIds).toBe(pools.get('event:e1'));
   });
+
+  it('makes memories without a snapshot where the storage is full, and drops the stale one to free its room', async () => {
+    const db = await openKeepsakeDB(`t-memories-${++dbCount}`);
+    const spring = ['a', 'b', 'c', 'd'].map((id, i) => photo(id, '2024-04-20', 9 + i));
+    await write(db, spring, [event('e1', spring.map(([record]) => record.id))], true);
+    await db.put('meta', { key: 'memories-library', value: { revision: 'an older one' } });
+    const put = IDBObjectStore.prototype.put;
+    const full = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if ((value as { key?: unknown } | null)?.key === 'memories-library') throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return put.call(this, value, key);
+    });
+    try {
+      vi.resetModules();
+      const reloaded = await import('../../src/cluster/memories-run');
+      expect(await reloaded.generateStoredMemories(db, NOW, ['en'])).toMatchObject({ current: false });
+    } finally {
+      full.mockRestore();
+    }
+    expect(await memoryIds(db)).toContain('event:e1');
+    expect(await db.get('meta', 'memories-library')).toBeUndefined();
+  });
 });
