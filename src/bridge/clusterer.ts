@@ -100,7 +100,8 @@ export class ClusterRunner {
     } else {
       const lastPeople = await this.#pool.run((api) => api.people(task === 'regroup'));
       this.#set({ lastPeople });
-      this.listener.people();
+      // No face came since the last run: the people the page holds are still right.
+      if (lastPeople.mode !== 'current') this.listener.people();
     }
   }
 
