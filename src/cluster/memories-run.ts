@@ -53,7 +53,7 @@ type StoredLibrary = Omit<MemoryLibrary, 'now' | 'hiddenRanges'>;
  * The library as the last run read it, with the revision it was read at: a change of settings or a
  * signal (a favourite, a dismissed memory) makes memories again without reading 100,000 photos and
  * analyses again. With it, the last run's candidates and ranking, each with what it was made of
- * (`poolInputsOf`, `rankingInputsOf`): a signal only ranks the same candidates again, a change of
+ * (`inputsOf`): a signal only ranks the same candidates again, a change of
  * language only words the same memories again. Forgotten after 15 minutes without a
  * run, so an idle worker does not hold it.
  */
@@ -75,7 +75,7 @@ export const KEEP_MS = 15 * 60_000;
 const MEMORIES_VERSION = 3;
 /** What the stored memories were made of (`inputsOf`), and their counts. */
 const MEMORIES_MADE_KEY = 'memories-made';
-/** What the stored pools were made of (`poolInputsOf`). */
+/** What the stored pools were made of (`inputsOf`). */
 const POOLS_MADE_KEY = 'memory-pools-made';
 
 interface MemoriesMade {
@@ -85,24 +85,22 @@ interface MemoriesMade {
 }
 
 /**
- * Everything the candidates (and so each memory's pool) depend on, as one string: the library's
- * revision, today's date, the hidden date ranges and this code's version. Null when the library has
- * no revision (then nothing tells its versions apart).
+ * What each part of a run depends on, as strings to compare: the candidates (and so each memory's
+ * pool) on the library's revision, today's date, the hidden date ranges and this code's version;
+ * the ranking on those and the signals log; the stored memories on those and the language. Null
+ * when the library has no revision (then nothing tells its versions apart).
  */
-function poolInputsOf(revision: unknown, settings: MemorySettings, now: number): string | null {
-  return revision === undefined ? null : JSON.stringify([MEMORIES_VERSION, revision, dayKey(now), settings.hiddenRanges]);
+interface Inputs {
+  pools: string;
+  ranking: string;
+  memories: string;
 }
 
-/** Everything the ranking depends on: the candidates' inputs and the signals log. */
-function rankingInputsOf(revision: unknown, signals: readonly SignalRecord[], settings: MemorySettings, now: number): string | null {
-  const pools = poolInputsOf(revision, settings, now);
-  return pools === null ? null : JSON.stringify([pools, signals]);
-}
-
-/** Everything the stored memories depend on: the ranking's inputs and the language. */
-function inputsOf(revision: unknown, signals: readonly SignalRecord[], settings: MemorySettings, now: number): string | null {
-  const ranking = rankingInputsOf(revision, signals, settings, now);
-  return ranking === null ? null : JSON.stringify([ranking, settings.language]);
+function inputsOf(revision: unknown, signals: readonly SignalRecord[], settings: MemorySettings, now: number): Inputs | null {
+  if (revision === undefined) return null;
+  const pools = JSON.stringify([MEMORIES_VERSION, revision, dayKey(now), settings.hiddenRanges]);
+  const ranking = JSON.stringify([pools, signals]);
+  return { pools, ranking, memories: JSON.stringify([ranking, settings.language]) };
 }
 
 /** `now` is today's local wall clock as if UTC (ms). */
@@ -114,22 +112,23 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
     readMemorySettings(db, preferred),
     db.get('meta', MEMORIES_MADE_KEY).then((record) => record?.value as MemoriesMade | undefined),
   ]);
+  const steps: GenerationTimings = { candidates: 0, taste: 0, rank: 0, titles: 0 };
   // Opening the app asks for memories: when nothing changed, the stored ones stand.
   const asked = inputsOf(revision, signals, settings, now);
-  if (asked !== null && made?.inputs === asked) {
+  if (asked !== null && made?.inputs === asked.memories) {
     const ms = Math.round(performance.now() - started);
-    return { memories: made.memories, kinds: made.kinds, current: true, ms, phases: { readMs: ms, generateMs: 0, writeMs: 0, generate: { candidates: 0, taste: 0, rank: 0, titles: 0 } } };
+    return { memories: made.memories, kinds: made.kinds, current: true, ms, phases: { readMs: ms, generateMs: 0, writeMs: 0, generate: steps } };
   }
   const stored = await currentLibrary(db, revision);
   const read = performance.now();
-  const steps: GenerationTimings = { candidates: 0, taste: 0, rank: 0, titles: 0 };
-  const memories = wordMemories(rankingFor(stored, signals, settings, now, steps), settings.language, steps);
+  const inputs = stored.revision === revision ? asked : inputsOf(stored.revision, signals, settings, now);
+  const memories = wordMemories(rankingFor(stored.library, inputs, signals, settings, now, steps), settings.language, steps);
   const generated = performance.now();
-  const summary: MemoriesMade = { inputs: inputsOf(stored.revision, signals, settings, now) ?? '', memories: memories.length, kinds: new Set(memories.map((memory) => memory.kind)).size };
+  const summary: MemoriesMade = { inputs: inputs?.memories ?? '', memories: memories.length, kinds: new Set(memories.map((memory) => memory.kind)).size };
   const tx = db.transaction(['memories', 'memoryPools', 'meta'], 'readwrite');
   void tx.objectStore('memories').clear();
   for (const memory of memories) void tx.objectStore('memories').put(memoryRecord(memory));
-  await writePools(tx, memories, poolInputsOf(stored.revision, settings, now));
+  await writePools(tx, memories, inputs?.pools ?? null);
   void tx.objectStore('meta').put({ key: MEMORIES_MADE_KEY, value: summary });
   await tx.done;
   const written = performance.now();
@@ -151,23 +150,19 @@ async function writePools(tx: IDBPTransaction<KeepsakeDB, Array<'memories' | 'me
   const pools = tx.objectStore('memoryPools');
   const meta = tx.objectStore('meta');
   const same = inputs !== null && (await meta.get(POOLS_MADE_KEY))?.value === inputs;
-  const stored = same ? new Set(await pools.getAllKeys()) : new Set<string>();
+  const have = same ? new Set(await pools.getAllKeys()) : new Set<string>();
   if (!same) void pools.clear();
-  for (const memory of memories) if (!stored.has(memory.id)) void pools.put(memoryPoolRecord(memory));
+  for (const memory of memories) if (!have.has(memory.id)) void pools.put(memoryPoolRecord(memory));
   void meta.put({ key: POOLS_MADE_KEY, value: inputs });
 }
 
 /** The kept ranking (and candidates) when made of the same inputs, else new ones, kept with the library. */
-function rankingFor(stored: { revision: unknown; library: StoredLibrary }, signals: readonly SignalRecord[], settings: MemorySettings, now: number, steps: GenerationTimings): RankedLibrary {
-  const keep = kept?.library === stored.library ? kept : null;
-  const inputs = rankingInputsOf(stored.revision, signals, settings, now);
-  if (inputs !== null && keep?.ranking?.inputs === inputs) return keep.ranking.ranked;
-  const candidateInputs = poolInputsOf(stored.revision, settings, now);
-  const candidates = candidateInputs !== null && keep?.candidates?.inputs === candidateInputs
-    ? keep.candidates.made
-    : libraryCandidates({ ...stored.library, now, hiddenRanges: settings.hiddenRanges }, steps);
+function rankingFor(library: StoredLibrary, inputs: Inputs | null, signals: readonly SignalRecord[], settings: MemorySettings, now: number, steps: GenerationTimings): RankedLibrary {
+  const keep = kept?.library === library ? kept : null;
+  if (inputs && keep?.ranking?.inputs === inputs.ranking) return keep.ranking.ranked;
+  const candidates = inputs && keep?.candidates?.inputs === inputs.pools ? keep.candidates.made : libraryCandidates({ ...library, now, hiddenRanges: settings.hiddenRanges }, steps);
   const ranked = rankCandidates(candidates, signals, steps);
-  if (keep && inputs !== null && candidateInputs !== null) Object.assign(keep, { candidates: { inputs: candidateInputs, made: candidates }, ranking: { inputs, ranked } });
+  if (keep && inputs) Object.assign(keep, { candidates: { inputs: inputs.pools, made: candidates }, ranking: { inputs: inputs.ranking, ranked } });
   return ranked;
 }
 

@@ -99,11 +99,14 @@ async function store(db: KeepsakeDatabase, before: FaceRecord[], assignments: Re
   void meta.put({ key: PEOPLE_MODEL_KEY, value: at.model });
   // Only people are what memories are made of: faces placed with nobody change nothing there.
   if (touched.size) void meta.put(libraryChanged());
-  const revision = (await meta.get(FACES_REVISION_KEY))?.value;
+  let revision = (await meta.get(FACES_REVISION_KEY))?.value;
   if (revision === at.revision) {
-    const placed = revision === undefined ? facesChanged() : { key: FACES_REVISION_KEY, value: revision };
-    if (revision === undefined) void meta.put(placed);
-    void meta.put({ key: PLACED_AT_KEY, value: placed.value });
+    if (revision === undefined) {
+      const first = facesChanged();
+      void meta.put(first);
+      revision = first.value;
+    }
+    void meta.put({ key: PLACED_AT_KEY, value: revision });
   }
   await tx.done;
   return changed;

@@ -42,7 +42,7 @@ export interface GenerationTimings {
 }
 
 export function generateMemories(library: MemoryLibrary, signals: readonly SignalRecord[], lang: Language, timings?: GenerationTimings): Memory[] {
-  return wordMemories(rankLibrary(library, signals, timings), lang, timings);
+  return wordMemories(rankCandidates(libraryCandidates(library, timings), signals, timings), lang, timings);
 }
 
 /** Every memory of a run but its words: what a change of language leaves as it was. */
@@ -64,11 +64,6 @@ export function libraryCandidates(library: MemoryLibrary, timings?: GenerationTi
   const stats = libraryStats(library, candidates);
   lap('candidates');
   return { candidates, stats };
-}
-
-/** Candidates from the library, the signals replayed into a taste, ranked with their photo selections. */
-export function rankLibrary(library: MemoryLibrary, signals: readonly SignalRecord[], timings?: GenerationTimings): RankedLibrary {
-  return rankCandidates(libraryCandidates(library, timings), signals, timings);
 }
 
 /** The signals replayed into a taste, and the candidates ranked under it with their photo selections. */
