@@ -10,8 +10,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
-import { allFiles, type FilePatch, type ModelFile } from './registry.ts';
+import { OBJECT_INPUT_SIZE, allFiles, type FilePatch, type ModelFile } from './registry.ts';
 import { addFaceDetectorMetadata } from './tflite-metadata.ts';
+import { resizeCenterNetGraph, resizeCenterNetWeights } from './centernet-input.ts';
 
 type ServedFile = ModelFile & { package: string };
 
@@ -27,8 +28,12 @@ export function contentType(url: string): string {
   return CONTENT_TYPES[url.slice(url.lastIndexOf('.') + 1).toLowerCase()] ?? 'application/octet-stream';
 }
 
-const PATCHES: Record<FilePatch, (bytes: Uint8Array) => Uint8Array> = {
+/** Each patch gets the file's bytes and a reader of other files of the same package (by their `from`). */
+const PATCHES: Record<FilePatch, (bytes: Uint8Array, packageFile: (from: string) => Uint8Array) => Uint8Array> = {
   'face-detector-metadata-full': (bytes) => addFaceDetectorMetadata(bytes, 'full'),
+  'centernet-input-graph': (bytes) => resizeCenterNetGraph(bytes, OBJECT_INPUT_SIZE),
+  // The graph's weights manifest says where each constant lies in the weights file.
+  'centernet-input-weights': (bytes, packageFile) => resizeCenterNetWeights(bytes, packageFile('models/centernet.json'), OBJECT_INPUT_SIZE),
 };
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -51,9 +56,10 @@ export function packageDir(pkg: string, root = process.cwd()): string {
 
 /** The bytes of a registry file as served: read from its package, patched where set. */
 export function servedBytes(file: ServedFile, root = process.cwd()): Uint8Array {
-  const path = join(packageDir(file.package, root), file.from);
-  const raw = new Uint8Array(readFileSync(path));
-  return file.patch ? PATCHES[file.patch](raw) : raw;
+  const dir = packageDir(file.package, root);
+  const packageFile = (from: string): Uint8Array => new Uint8Array(readFileSync(join(dir, from)));
+  const raw = packageFile(file.from);
+  return file.patch ? PATCHES[file.patch](raw, packageFile) : raw;
 }
 
 /** The served bytes, or an error naming the file and both hashes when they differ from the registry. */
