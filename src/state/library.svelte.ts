@@ -26,6 +26,7 @@ import type { ImportWorkerApi } from '../../workers/import.worker';
 import { sortNewestFirst, type TimelinePhoto } from '../pipeline/library/timeline';
 import { filterLibrary, indexDates, indexPlaces, PHOTO_KINDS, type AnalysisSummaries, type AnalysisSummary, type DateFilter, type KindFilter, type TimelineColumns } from '../pipeline/library/filters';
 import { readerWorker } from '../bridge/reader';
+import { StringPool, shareEvent, shareGroup, shareMemory, sharePerson } from '../pipeline/library/string-pool';
 
 export interface LibraryPhoto extends TimelinePhoto {
   width: number;
@@ -119,6 +120,8 @@ export class Library {
   #stager = new WorkerPool<ImportWorkerApi>(createImportWorker, 1);
   #runner: ImportRunner | null = null;
   #known = new Set<string>();
+  /** One copy of each photo id and place name across the records this page reads. */
+  readonly #strings = new StringPool();
   #analyser: AnalysisRunner | null = null;
   #clusterer = new ClusterRunner({
     progress: (progress) => (this.clustering = progress),
@@ -457,7 +460,7 @@ export class Library {
     const summaries = await this.#analysisSummaries(ids);
     const next = new Map(this.analyses);
     for (let i = 0; i < summaries.ids.length; i++) {
-      next.set(summaries.ids[i]!, { kind: PHOTO_KINDS[summaries.kinds[i]!] ?? 'photo', quality: summaries.quality[i]!, faces: summaries.faces[i]! });
+      next.set(this.#strings.share(summaries.ids[i]!), { kind: PHOTO_KINDS[summaries.kinds[i]!] ?? 'photo', quality: summaries.quality[i]!, faces: summaries.faces[i]! });
       // A whole library's summaries go into the map a slice at a time, the page drawing in between.
       if (i % SUMMARY_SLICE === SUMMARY_SLICE - 1) await yieldToPage();
     }
@@ -486,7 +489,7 @@ export class Library {
   }
 
   async #loadPeople(): Promise<void> {
-    const people = (await this.#db.getAll('people')).filter((person) => !person.mergedInto);
+    const people = (await this.#db.getAll('people')).filter((person) => !person.mergedInto).map((person) => sharePerson(person, this.#strings));
     this.people = people.sort((a, b) => b.photoIds.length - a.photoIds.length || b.faceCount - a.faceCount || a.id.localeCompare(b.id, undefined, { numeric: true }));
     const known = new Set(people.map((person) => person.id));
     if (this.personFilter.some((id) => !known.has(id))) this.personFilter = this.personFilter.filter((id) => known.has(id));
@@ -507,7 +510,7 @@ export class Library {
     const ranges = Array.from({ length: chunks }, (_, k) =>
       k === chunks - 1 ? IDBKeyRange.lowerBound(k * MEMORY_CHUNK) : IDBKeyRange.bound(k * MEMORY_CHUNK, (k + 1) * MEMORY_CHUNK, false, true),
     );
-    this.memories = (await Promise.all(ranges.map((range) => index.getAll(range)))).flat();
+    this.memories = (await Promise.all(ranges.map((range) => index.getAll(range)))).flat().map((memory) => shareMemory(memory, this.#strings));
   }
 
   /** Favourites replayed from the log, in the order they happened (as ranking replays it). */
@@ -521,7 +524,7 @@ export class Library {
     for (let after: string | null = null; ; ) {
       const range: IDBKeyRange | null = after === null ? null : IDBKeyRange.lowerBound(after, true);
       const chunk: EventRecord[] = await this.#db.getAll('events', range, EVENT_CHUNK);
-      events.push(...chunk);
+      for (const event of chunk) events.push(shareEvent(event, this.#strings));
       if (chunk.length < EVENT_CHUNK) break;
       after = chunk[chunk.length - 1]!.id;
       await yieldToPage();
@@ -582,7 +585,7 @@ export class Library {
 
   async #loadSimilarGroups(): Promise<void> {
     const stored = (await this.#db.get('meta', SIMILAR_GROUPS_KEY))?.value as StoredSimilarGroups | undefined;
-    this.similarGroups = stored?.groups ?? [];
+    this.similarGroups = (stored?.groups ?? []).map((group) => shareGroup(group, this.#strings));
   }
 
   /**
@@ -598,7 +601,7 @@ export class Library {
     }
     const all: LibraryPhoto[] = new Array(columns.ids.length);
     for (let i = 0; i < all.length; i++) {
-      all[i] = { id: columns.ids[i]!, t: columns.t[i]!, width: columns.width[i]!, height: columns.height[i]! };
+      all[i] = { id: this.#strings.share(columns.ids[i]!), t: columns.t[i]!, width: columns.width[i]!, height: columns.height[i]! };
       this.#known.add(all[i]!.id);
       if (i % SUMMARY_SLICE === SUMMARY_SLICE - 1) await yieldToPage();
     }
@@ -612,7 +615,7 @@ export class Library {
     for (;;) {
       const range: IDBKeyRange | null = after === null ? null : IDBKeyRange.lowerBound(after, true);
       const chunk: PhotoRecord[] = await this.#db.getAll('photos', range, LOAD_CHUNK);
-      for (const photo of chunk) all.push(toLibraryPhoto(photo));
+      for (const photo of chunk) all.push(toLibraryPhoto(photo, this.#strings));
       if (chunk.length < LOAD_CHUNK) break;
       after = chunk[chunk.length - 1]!.id;
       await yieldToPage();
@@ -627,13 +630,13 @@ export class Library {
     for (const id of fresh) this.#known.add(id);
     const tx = this.#db.transaction('photos');
     const records = await Promise.all(fresh.map((id) => tx.store.get(id)));
-    const added = records.flatMap((record) => (record ? [toLibraryPhoto(record)] : []));
+    const added = records.flatMap((record) => (record ? [toLibraryPhoto(record, this.#strings)] : []));
     this.photos = mergeNewestFirst(this.photos, sortNewestFirst(added));
   }
 }
 
-function toLibraryPhoto(photo: PhotoRecord): LibraryPhoto {
-  return { id: photo.id, t: photo.localSortMs, width: photo.width, height: photo.height };
+function toLibraryPhoto(photo: PhotoRecord, strings: StringPool): LibraryPhoto {
+  return { id: strings.share(photo.id), t: photo.localSortMs, width: photo.width, height: photo.height };
 }
 
 /** Merge two newest-first lists in O(n) (the library can be large, the batch small). */
