@@ -5,7 +5,7 @@
  */
 import type { Language } from '../src/pipeline/memories/types';
 
-export { seedSyntheticLibrary, syntheticLibrarySize } from './synthetic-library';
+export { seedSyntheticLibrary, syntheticLibrarySize, syntheticLibraryStale } from './synthetic-library';
 
 export interface Worst {
   /** Longest main-thread task (PerformanceObserver 'longtask'), ms. */

@@ -70,6 +70,8 @@ export async function benchScale(args: string[]): Promise<unknown> {
     // What the generator wrote is kept beside a kept profile's library, for the runs that reuse it.
     const seedFile = profile ? join(profile, 'keepsake-seed.json') : null;
     if (stored === count) {
+      const outdated = await page.evaluate(() => KeepsakeScale.syntheticLibraryStale());
+      if (outdated) throw new Error(`${outdated} of the ${count} photos in ${profile} were analysed by other model versions than this build's, so the app would analyse them again while being measured: use a new --profile`);
       log(`reusing the ${count} photos in ${profile}`);
       seed = { reused: true, photos: stored, ...(seedFile && existsSync(seedFile) ? { seededWith: JSON.parse(readFileSync(seedFile, 'utf8')) as unknown } : {}) };
     } else {
