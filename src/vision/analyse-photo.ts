@@ -55,13 +55,16 @@ export async function analysePhoto(db: KeepsakeDatabase, models: VisionModels, p
   const image = await timed('decode', () => createImageBitmap(thumbs.preview));
   try {
     const raster = await timed('raster', () => rasterOf(image));
-    // Faces are confirmed by the people the object detector saw, so the two stages run together.
-    const redoFaces = !previous || todo.includes('faces') || todo.includes('objects');
-    const objects = redoFaces ? await timed('objects', () => models.objects.detect(image)) : null;
+    // New faces are confirmed by the people the object detector sees. A new object detector alone
+    // only labels the photo again: the faces stay, with every correction the person made to them
+    // (a fresh detection can drop or renumber a face the person confirmed).
+    const redoFaces = !previous || todo.includes('faces');
+    const objects = redoFaces || todo.includes('objects') ? await timed('objects', () => models.objects.detect(image)) : null;
     const objectLabels = objects?.labels ?? previous!.labels.filter((label) => label.source === 'objects');
-    const faces = objects ? await confirmedFaces(models, image, objects.people, timings) : previous!.faces;
+    const faces = redoFaces ? await confirmedFaces(models, image, objects!.people, timings) : previous!.faces;
     const faceRecords = redoFaces || todo.includes('embeddings') ? await timed('embed', () => embedFaces(models.embedder, image, photo, faces)) : null;
-    const pixels = redoFaces || todo.includes('pixels') ? pixelStage(raster, photo, faces, objectLabels, timings) : previous!;
+    // The junk kind and the themes read the object labels.
+    const pixels = redoFaces || objects || todo.includes('pixels') ? pixelStage(raster, photo, faces, objectLabels, timings) : previous!;
     const labels = [...objectLabels, ...pixels.labels.filter((label) => label.source === 'scene')];
     const record: AnalysisRecord = {
       schema: RECORD_SCHEMA,

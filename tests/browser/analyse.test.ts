@@ -149,6 +149,17 @@ describe('analysing the shared corpus', () => {
     expect(stages.every((timing) => 'quality' in timing && !('detect' in timing) && !('embed' in timing) && !('objects' in timing))).toBe(true);
   });
 
+  it('labels photos again for a new object detector and leaves their faces as they are', async () => {
+    const faces = await page.evaluate(() => window.__keepsake!.faces());
+    await page.evaluate(() => window.__keepsake!.ageStage('objects'));
+    await waitForAnalysis(page, quiet);
+    const stages = await page.evaluate(() => window.__keepsake!.stageTimings());
+    expect(stages.length).toBeGreaterThan(0);
+    expect(stages.every((timing) => 'objects' in timing && 'junk' in timing && !('detect' in timing) && !('embed' in timing))).toBe(true);
+    // The stored faces (boxes, scores, embeddings) are the ones there were: none was detected again.
+    expect(await page.evaluate(() => window.__keepsake!.faces())).toEqual(faces);
+  });
+
   it('shows faces outlined in the viewer, what it sees in the info panel, and filters junk and similar groups', async () => {
     await page.getByTestId('library-filters').locator('[data-filter=junk]').click();
     const junk = report.photos.filter((photo) => photo.kind !== 'photo').length;
