@@ -159,17 +159,24 @@ export class Library {
     void this.refreshStorage();
     this.#analyser = new AnalysisRunner(this.#db, this.#analysisListener(), options.backend);
     this.#tabs = new Tabs({ changed: (change) => void this.#reload(change), requested: (request) => this.#requested(request) });
+    // Set before anything can ask (this task, right after `loaded`): leading comes after a lock.
+    let opened!: () => void;
+    this.#opening = new Promise<void>((resolve) => (opened = resolve));
     const leading = await this.#tabs.lead(() => {
       this.elsewhere = false;
       void this.#startWork();
     });
     this.elsewhere = !leading;
-    if (leading) await this.#startWork();
+    if (leading) await this.#startWork(opened);
+    else opened();
   }
 
+  /** Resolves once this tab has asked for the cluster work of its open (when it leads). */
+  #opening: Promise<void> = Promise.resolve();
+
   /** The leader's work on taking over: bring groups up to date, resume an unfinished import, analyse. */
-  async #startWork(): Promise<void> {
-    void this.#clusterOnOpen();
+  async #startWork(clusterAsked = (): void => undefined): Promise<void> {
+    void this.#clusterOnOpen().finally(clusterAsked);
     const [job] = await unfinishedJobs(this.#db);
     if (!job) return this.analyseLibrary();
     if (job.roots && !(await canReadAll(job.roots))) {
@@ -254,7 +261,11 @@ export class Library {
   stressAnalysis = (ids: string[], rounds: number): Promise<number[]> => this.#analyser?.stress(ids, rounds) ?? Promise.resolve([]);
 
   /** Resolves once no clustering is asked for or running. */
-  clusterSettled = (): Promise<void> => this.#clusterer.settled();
+  /** Resolves when the cluster worker has nothing asked or running, the open's own work included. */
+  clusterSettled = async (): Promise<void> => {
+    await this.#opening;
+    await this.#clusterer.settled();
+  };
   /** Re-cluster every face from scratch (corrections still hold). */
   regroupPeople = (): void => this.#cluster('regroup');
 
