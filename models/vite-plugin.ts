@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
-import { OBJECT_INPUT_SIZE, allFiles, type FilePatch, type ModelFile } from './registry.ts';
+import { MODELS, OBJECT_INPUT_SIZE, allFiles, type FilePatch, type ModelFile } from './registry.ts';
 import { addFaceDetectorMetadata } from './tflite-metadata.ts';
 import { resizeCenterNetGraph, resizeCenterNetWeights } from './centernet-input.ts';
 
@@ -32,8 +32,8 @@ export function contentType(url: string): string {
 const PATCHES: Record<FilePatch, (bytes: Uint8Array, packageFile: (from: string) => Uint8Array) => Uint8Array> = {
   'face-detector-metadata-full': (bytes) => addFaceDetectorMetadata(bytes, 'full'),
   'centernet-input-graph': (bytes) => resizeCenterNetGraph(bytes, OBJECT_INPUT_SIZE),
-  // The graph's weights manifest says where each constant lies in the weights file.
-  'centernet-input-weights': (bytes, packageFile) => resizeCenterNetWeights(bytes, packageFile('models/centernet.json'), OBJECT_INPUT_SIZE),
+  // The graph's weights manifest (the model's first file, as shipped) says where each constant lies in the weights file.
+  'centernet-input-weights': (bytes, packageFile) => resizeCenterNetWeights(bytes, packageFile(MODELS.find((model) => model.id === 'centernet')!.files[0]!.from), OBJECT_INPUT_SIZE),
 };
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

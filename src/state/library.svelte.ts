@@ -122,6 +122,8 @@ export class Library {
   #known = new Set<string>();
   /** One copy of each photo id and place name across the records this page reads. */
   readonly #strings = new StringPool();
+  /** Resolves once this tab has asked for the cluster work of its open (when it leads). */
+  #opening: Promise<void> = Promise.resolve();
   #analyser: AnalysisRunner | null = null;
   #clusterer = new ClusterRunner({
     progress: (progress) => (this.clustering = progress),
@@ -170,9 +172,6 @@ export class Library {
     if (leading) await this.#startWork(opened);
     else opened();
   }
-
-  /** Resolves once this tab has asked for the cluster work of its open (when it leads). */
-  #opening: Promise<void> = Promise.resolve();
 
   /** The leader's work on taking over: bring groups up to date, resume an unfinished import, analyse. */
   async #startWork(clusterAsked = (): void => undefined): Promise<void> {
@@ -260,7 +259,6 @@ export class Library {
   tensors = (): Promise<number[]> => this.#analyser?.tensors() ?? Promise.resolve([]);
   stressAnalysis = (ids: string[], rounds: number): Promise<number[]> => this.#analyser?.stress(ids, rounds) ?? Promise.resolve([]);
 
-  /** Resolves once no clustering is asked for or running. */
   /** Resolves when the cluster worker has nothing asked or running, the open's own work included. */
   clusterSettled = async (): Promise<void> => {
     await this.#opening;

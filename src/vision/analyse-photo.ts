@@ -64,7 +64,7 @@ export async function analysePhoto(db: KeepsakeDatabase, models: VisionModels, p
     const faces = redoFaces ? await confirmedFaces(models, image, objects!.people, timings) : previous!.faces;
     const faceRecords = redoFaces || todo.includes('embeddings') ? await timed('embed', () => embedFaces(models.embedder, image, photo, faces)) : null;
     // The junk kind and the themes read the object labels.
-    const pixels = redoFaces || objects || todo.includes('pixels') ? pixelStage(raster, photo, faces, objectLabels, timings) : previous!;
+    const pixels = objects || todo.includes('pixels') ? pixelStage(raster, photo, faces, objectLabels, timings) : previous!;
     const labels = [...objectLabels, ...pixels.labels.filter((label) => label.source === 'scene')];
     const record: AnalysisRecord = {
       schema: RECORD_SCHEMA,
