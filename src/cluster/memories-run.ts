@@ -72,7 +72,7 @@ export const KEEP_MS = 15 * 60_000;
  * Bump when the pure pipeline would make other memories from the same library: stored ones made by
  * another version are made again on the next run.
  */
-const MEMORIES_VERSION = 3;
+const MEMORIES_VERSION = 4;
 /** What the stored memories were made of (`inputsOf`), and their counts. */
 const MEMORIES_MADE_KEY = 'memories-made';
 /** What the stored pools were made of (`inputsOf`). */

@@ -116,7 +116,7 @@ export function appearanceSimilarity(a: Float32Array, b: Float32Array): number {
     for (let dx = -1; dx <= 1; dx++) structure = Math.max(structure, shiftedCorrelation(PRODUCTS[WINDOW(dx, dy)]!, ownA, ownB, dx, dy) - SHIFT_PENALTY * (Math.abs(dx) + Math.abs(dy)));
   }
   structure = Math.max(structure, PRODUCTS[CROP_WHOLE]!, PRODUCTS[WHOLE_CROP]!);
-  const colour = Math.max(0, chromaCosine(a, ownA, b, ownB));
+  const colour = Math.max(0, chromaCosine(a, ownA[CHROMA_ENERGY]!, b, ownB[CHROMA_ENERGY]!));
   return Math.min(1, Math.max(0, structure - COLOUR_WEIGHT * (1 - colour)));
 }
 
@@ -174,9 +174,7 @@ function ownSums(v: Float32Array): OwnSums {
       own[SQUARES + WINDOW(1, dy)] = rightSquares;
     }
   }
-  let chroma = 0;
-  for (let i = 2 * CELLS; i < APPEARANCE_LENGTH; i++) chroma += v[i]! * v[i]!;
-  own[CHROMA_ENERGY] = chroma;
+  own[CHROMA_ENERGY] = chromaEnergy(v);
   ownSumsOf.set(v, own);
   return own;
 }
@@ -267,8 +265,58 @@ function shiftedCorrelation(sab: number, ownA: OwnSums, ownB: OwnSums, dx: numbe
   return cov / Math.sqrt(varA * varB);
 }
 
-function chromaCosine(a: Float32Array, ownA: OwnSums, b: Float32Array, ownB: OwnSums): number {
+/** Cosine of the two chroma blocks with the neutral floor; `energyA`, `energyB` their sums of squares. */
+function chromaCosine(a: Float32Array, energyA: number, b: Float32Array, energyB: number): number {
   let ab = 0;
   for (let i = 2 * CELLS; i < APPEARANCE_LENGTH; i++) ab += a[i]! * b[i]!;
-  return (ab + CHROMA_FLOOR) / Math.sqrt((ownA[CHROMA_ENERGY]! + CHROMA_FLOOR) * (ownB[CHROMA_ENERGY]! + CHROMA_FLOOR));
+  return (ab + CHROMA_FLOOR) / Math.sqrt((energyA + CHROMA_FLOOR) * (energyB + CHROMA_FLOOR));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coarse likeness (for choosing varied photos)
+// ---------------------------------------------------------------------------------------------
+
+const COARSE_GRID = 8;
+const COARSE_CELLS = COARSE_GRID * COARSE_GRID;
+
+/**
+ * How alike two pictures look, 0..1, coarsely: the correlation of their whole pictures at 8×8
+ * cells, less the colour disagreement as in appearanceSimilarity. For a memory's photo selection,
+ * which compares about two million pairs at 100,000 photos: near-duplicates are already grouped
+ * (by appearanceSimilarity) before a selection sees them, so what is left only needs "how alike",
+ * and cells of 2×2 take the small shifts and crops in their stride that the exact measure searches
+ * for one by one. About a tenth of appearanceSimilarity's work.
+ */
+export function lookSimilarity(a: Float32Array, b: Float32Array): number {
+  if (a.length !== APPEARANCE_LENGTH || b.length !== APPEARANCE_LENGTH) return 0;
+  const lookA = coarseLook(a);
+  const lookB = coarseLook(b);
+  let structure = 0;
+  for (let i = 0; i < COARSE_CELLS; i++) structure += lookA[i]! * lookB[i]!;
+  const colour = Math.max(0, chromaCosine(a, lookA[COARSE_CELLS]!, b, lookB[COARSE_CELLS]!));
+  return Math.min(1, Math.max(0, structure - COLOUR_WEIGHT * (1 - colour)));
+}
+
+const coarseLooks = new WeakMap<Float32Array, Float32Array>();
+
+/**
+ * A descriptor's whole picture at 8×8 cells (2×2 averages), mean removed, unit length (all zeros
+ * when flat), then its chroma energy: worked out once per descriptor, as ownSums.
+ */
+function coarseLook(v: Float32Array): Float32Array {
+  let look = coarseLooks.get(v);
+  if (look) return look;
+  const cells = new Float32Array(COARSE_CELLS);
+  for (let y = 0; y < GRID; y++) for (let x = 0; x < GRID; x++) cells[(y >> 1) * COARSE_GRID + (x >> 1)]! += v[y * GRID + x]! / 4;
+  look = new Float32Array(COARSE_CELLS + 1);
+  look.set(normalised(cells));
+  look[COARSE_CELLS] = chromaEnergy(v);
+  coarseLooks.set(v, look);
+  return look;
+}
+
+function chromaEnergy(v: Float32Array): number {
+  let energy = 0;
+  for (let i = 2 * CELLS; i < APPEARANCE_LENGTH; i++) energy += v[i]! * v[i]!;
+  return energy;
 }

@@ -3,7 +3,7 @@
  * best), then a greedy maximal-marginal-relevance pick that trades quality against sameness while
  * covering the memory's days and people; chronological order; a cover. Pure.
  */
-import { appearanceSimilarity } from '../analyse/hash';
+import { lookSimilarity } from '../analyse/hash';
 import { photoDayNumber } from './library';
 import type { MemoryCandidate } from './candidates';
 import type { MemoryPhoto } from './types';
@@ -185,14 +185,14 @@ function onePerGroup(photos: readonly MemoryPhoto[], prefs: SelectionPrefs): Mem
 }
 
 /**
- * How alike two photos are, 0..1: their appearance where both have one, else closeness in time,
- * shared people and shared themes.
+ * How alike two photos are, 0..1: how alike they look (lookSimilarity) where both have an
+ * appearance, else closeness in time, shared people and shared themes.
  */
 export function similarity(a: MemoryPhoto, b: MemoryPhoto): number {
   if (a.similarGroup && a.similarGroup === b.similarGroup) return 1;
   const context = contextSimilarity(a, b);
   if (!a.appearance || !b.appearance) return context;
-  return APPEARANCE_WEIGHT * appearanceSimilarity(a.appearance, b.appearance) + CONTEXT_WEIGHT * context;
+  return APPEARANCE_WEIGHT * lookSimilarity(a.appearance, b.appearance) + CONTEXT_WEIGHT * context;
 }
 
 const APPEARANCE_WEIGHT = 0.6;
@@ -212,7 +212,7 @@ function atLeast(a: MemoryPhoto, b: MemoryPhoto, floor: number): number {
   if ((a.similarGroup && a.similarGroup === b.similarGroup) || !a.appearance || !b.appearance) return Math.max(floor, similarity(a, b));
   const context = contextSimilarity(a, b);
   if (APPEARANCE_WEIGHT * 1 + CONTEXT_WEIGHT * context <= floor) return floor;
-  return Math.max(floor, APPEARANCE_WEIGHT * appearanceSimilarity(a.appearance, b.appearance) + CONTEXT_WEIGHT * context);
+  return Math.max(floor, APPEARANCE_WEIGHT * lookSimilarity(a.appearance, b.appearance) + CONTEXT_WEIGHT * context);
 }
 
 /**
