@@ -13,6 +13,7 @@ import { MODELS } from '../../models/registry';
 import { libraryChanged, type SignalRecord } from '../db/schema';
 import type { Language } from '../pipeline/memories/types';
 import type { MemoriesRun } from '../cluster/memories-run';
+import { readMemories } from '../db/memories';
 
 export interface AutomationStatus {
   loaded: boolean;
@@ -125,7 +126,7 @@ export function installAutomation(library: Library): void {
           clusterMs: (library.clustering?.lastPeople?.ms ?? 0) + (library.clustering?.lastEvents?.ms ?? 0),
         },
         memories: {
-          memories: await library.db.getAll('memories'),
+          memories: await readMemories(library.db),
           language: library.memorySettings.language,
           rankMs: library.clustering?.lastMemories?.ms ?? 0,
         },

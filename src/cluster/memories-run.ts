@@ -5,7 +5,7 @@
  */
 import type { IDBPTransaction } from 'idb';
 import { LIBRARY_REVISION_KEY, memoryPoolRecord, memoryRecord, type KeepsakeDB, type KeepsakeDatabase, type SignalRecord } from '../db/schema';
-import { libraryCandidates, rankCandidates, wordMemories, type GenerationTimings, type LibraryCandidates, type Memory, type RankedLibrary } from '../pipeline/memories/generate';
+import { libraryCandidates, memoryWords, rankCandidates, wordMemories, type GenerationTimings, type LibraryCandidates, type Memory, type RankedLibrary } from '../pipeline/memories/generate';
 import { peopleByPhoto } from '../pipeline/people/summary';
 import { dayKey, hasOwnCaptureTime } from '../pipeline/import/time';
 import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library';
@@ -13,6 +13,7 @@ import { LANGUAGES, type Language, type MemoryPhoto } from '../pipeline/memories
 import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-library';
 import { APPEARANCE_LENGTH } from '../pipeline/analyse/hash';
 import { isStorageFull } from '../db/storage-full';
+import { putMemories, readMemories } from '../db/memories';
 
 export const MEMORY_SETTINGS_KEY = 'memory-settings';
 
@@ -80,6 +81,8 @@ const POOLS_MADE_KEY = 'memory-pools-made';
 
 interface MemoriesMade {
   inputs: string;
+  /** What their ranking was made of (absent in what older builds stored). */
+  ranking?: string;
   memories: number;
   kinds: number;
 }
@@ -119,22 +122,49 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
     const ms = Math.round(performance.now() - started);
     return { memories: made.memories, kinds: made.kinds, current: true, ms, phases: { readMs: ms, generateMs: 0, writeMs: 0, generate: steps } };
   }
+  if (asked !== null && made?.ranking === asked.ranking) {
+    const reworded = await rewordStoredMemories(db, made, asked, settings.language, steps, started);
+    if (reworded) return reworded;
+  }
   const stored = await currentLibrary(db, revision);
   const read = performance.now();
   const inputs = stored.revision === revision ? asked : inputsOf(stored.revision, signals, settings, now);
   const memories = wordMemories(rankingFor(stored.library, inputs, signals, settings, now, steps), settings.language, steps);
   const generated = performance.now();
-  const summary: MemoriesMade = { inputs: inputs?.memories ?? '', memories: memories.length, kinds: new Set(memories.map((memory) => memory.kind)).size };
-  const tx = db.transaction(['memories', 'memoryPools', 'meta'], 'readwrite');
-  void tx.objectStore('memories').clear();
-  for (const memory of memories) void tx.objectStore('memories').put(memoryRecord(memory));
+  const summary: MemoriesMade = { inputs: inputs?.memories ?? '', ranking: inputs?.ranking, memories: memories.length, kinds: new Set(memories.map((memory) => memory.kind)).size };
+  const tx = db.transaction(['memoryPages', 'memoryPools', 'meta'], 'readwrite');
+  putMemories(tx, memories.map(memoryRecord));
   await writePools(tx, memories, inputs?.pools ?? null);
   void tx.objectStore('meta').put({ key: MEMORIES_MADE_KEY, value: summary });
   await tx.done;
-  const written = performance.now();
+  return madeRun(summary, steps, [started, read, generated, performance.now()]);
+}
+
+/**
+ * Only the language changed since the stored memories were made: they are worded again as they
+ * are, without reading the library or ranking anything (a new worker, after a reload, would
+ * otherwise read and rank 100,000 photos for new titles). Null when the stored memories are not
+ * all there (then they are made again).
+ */
+async function rewordStoredMemories(db: KeepsakeDatabase, made: MemoriesMade, asked: Inputs, lang: Language, steps: GenerationTimings, started: number): Promise<MemoriesRun | null> {
+  const stored = await readMemories(db);
+  if (stored.length !== made.memories) return null;
+  const read = performance.now();
+  const memories = stored.map((memory) => ({ ...memory, ...memoryWords({ ...memory, editedTitle: memory.titleEdited ? memory.title : undefined }, lang) }));
+  const generated = performance.now();
+  steps.titles = Math.round(generated - read);
+  const tx = db.transaction(['memoryPages', 'memoryPools', 'meta'], 'readwrite');
+  putMemories(tx, memories);
+  void tx.objectStore('meta').put({ key: MEMORIES_MADE_KEY, value: { ...made, inputs: asked.memories } satisfies MemoriesMade });
+  await tx.done;
+  return madeRun(made, steps, [started, read, generated, performance.now()]);
+}
+
+/** A run that made memories, from its counts and when it started, read, generated and wrote. */
+function madeRun({ memories, kinds }: MemoriesMade, steps: GenerationTimings, [started, read, generated, written]: [number, number, number, number]): MemoriesRun {
   return {
-    memories: summary.memories,
-    kinds: summary.kinds,
+    memories,
+    kinds,
     current: false,
     ms: Math.round(written - started),
     phases: { readMs: Math.round(read - started), generateMs: Math.round(generated - read), writeMs: Math.round(written - generated), generate: steps },
@@ -146,7 +176,7 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
  * signal brought back) gets its pool; else they are all written again. Most runs (a favourite, a
  * language) write none of the million photo ids a big library's pools hold.
  */
-async function writePools(tx: IDBPTransaction<KeepsakeDB, Array<'memories' | 'memoryPools' | 'meta'>, 'readwrite'>, memories: readonly Memory[], inputs: string | null): Promise<void> {
+async function writePools(tx: IDBPTransaction<KeepsakeDB, Array<'memoryPages' | 'memoryPools' | 'meta'>, 'readwrite'>, memories: readonly Memory[], inputs: string | null): Promise<void> {
   const pools = tx.objectStore('memoryPools');
   const meta = tx.objectStore('meta');
   const same = inputs !== null && (await meta.get(POOLS_MADE_KEY))?.value === inputs;

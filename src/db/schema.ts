@@ -1,4 +1,4 @@
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { GpsPosition, ImageFormat, RejectCode, TakenAtSource } from '../pipeline/contracts';
 import type { Box, DetectedFace, KindEvidence, Label, Point, QualityParts, Theme } from '../pipeline/analyse/types';
 import type { Memory } from '../pipeline/memories/generate';
@@ -6,7 +6,7 @@ import type { Book } from '../pipeline/book/model';
 
 /** Bump when a store or index changes; add a step to the ladder in `upgrade`, never drop user data. */
 export const DB_NAME = 'keepsake';
-export const DB_VERSION = 6;
+export const DB_VERSION = 7;
 /** Version of the record shapes written by this build (records carry it as `schema`). */
 export const RECORD_SCHEMA = 1;
 
@@ -220,6 +220,25 @@ export interface MemoryRecord extends Omit<Memory, 'poolPhotoIds'> {
 export const memoryRecord = ({ poolPhotoIds: _pool, ...memory }: Memory): MemoryRecord => ({ schema: RECORD_SCHEMA, ...memory });
 
 /**
+ * Memories are stored a page of ranks per record, best first (page 0 holds ranks 0..MEMORY_PAGE − 1):
+ * every run writes them all (a favourite moves every score), and a big library has thousands. A
+ * put per memory cost a second or more of each run at 100,000 photos; a page of them costs about
+ * what one record does.
+ */
+export interface MemoryPageRecord {
+  schema: number;
+  page: number;
+  memories: MemoryRecord[];
+}
+
+export const MEMORY_PAGE = 250;
+
+/** Memories in rank order, as the pages that store them. */
+export function memoryPages(memories: readonly MemoryRecord[]): MemoryPageRecord[] {
+  return Array.from({ length: Math.ceil(memories.length / MEMORY_PAGE) }, (_, page) => ({ schema: RECORD_SCHEMA, page, memories: memories.slice(page * MEMORY_PAGE, (page + 1) * MEMORY_PAGE) }));
+}
+
+/**
  * Every photo a memory could draw from ("add photos"), by memory id, apart from the memories: only
  * the memory open on screen needs it, and it changes only with the library, not with a language or
  * a signal. Ids joined by spaces (poolOf): a thousand ids clone and store far cheaper as one string.
@@ -273,7 +292,7 @@ export interface KeepsakeDB extends DBSchema {
   people: { key: string; value: PersonRecord };
   events: { key: string; value: EventRecord };
   signals: { key: number; value: SignalRecord; indexes: { byType: string } };
-  memories: { key: string; value: MemoryRecord; indexes: { byRank: number } };
+  memoryPages: { key: number; value: MemoryPageRecord };
   books: { key: string; value: BookRecord; indexes: { byUpdated: number } };
   memoryPools: { key: string; value: MemoryPoolRecord };
 }
@@ -302,6 +321,8 @@ export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void, onDataLo
       const loss = event as DataLossEvent;
       if (loss.dataLoss === 'total') onDataLoss?.(loss.dataLossMessage ?? '');
       // The version ladder: each step brings a database from the previous version to the next.
+      // Stores a later step removes are not in today's types: those steps reach them untyped.
+      const legacy = db as unknown as IDBPDatabase;
       if (oldVersion < 1) {
         const photos = db.createObjectStore('photos', { keyPath: 'id' });
         photos.createIndex('byLocalTime', 'localSortMs');
@@ -329,7 +350,7 @@ export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void, onDataLo
       }
       if (oldVersion < 4) {
         // Memories: a new store of derived records; nothing existing changes.
-        db.createObjectStore('memories', { keyPath: 'id' }).createIndex('byRank', 'rank');
+        legacy.createObjectStore('memories', { keyPath: 'id' }).createIndex('byRank', 'rank');
       }
       if (oldVersion < 5) {
         // Books: a new store; nothing existing changes.
@@ -339,6 +360,15 @@ export function openKeepsakeDB(name = DB_NAME, onOutdated?: () => void, onDataLo
         // Memories' pools apart from the memories: a new store of derived records; the next memories
         // run fills it (and replaces the memories, which held their pools until now).
         db.createObjectStore('memoryPools', { keyPath: 'id' });
+      }
+      if (oldVersion < 7) {
+        // Memories a page of ranks per record (memoryPages): the stored ones move over in rank order,
+        // so the screen shows them until the next memories run replaces them.
+        const pages = db.createObjectStore('memoryPages', { keyPath: 'page' });
+        void (transaction as unknown as IDBPTransaction<unknown, string[], 'versionchange'>).objectStore('memories').index('byRank').getAll().then((memories: MemoryRecord[]) => {
+          for (const page of memoryPages(memories)) void pages.put(page);
+          legacy.deleteObjectStore('memories');
+        });
       }
     },
   });

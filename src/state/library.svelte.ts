@@ -7,6 +7,7 @@ import { MEMORY_SETTINGS_KEY, readMemorySettings, type MemorySettings } from '..
 import type { Language } from '../pipeline/memories/types';
 import { applyFavourite, favouritesOf } from '../pipeline/memories/profile';
 import { peopleByPhoto as peopleOfPhotos } from '../pipeline/people/summary';
+import { readMemories } from '../db/memories';
 import { listBooks, makeBookFromMemory, makeBookFromSelection, saveBook, sourcePhotos, type BookContext, type MadeBook } from '../db/books';
 import type { BookPhoto } from '../pipeline/book/model';
 import { BookExport, type ExportProgress } from '../bridge/exporter';
@@ -44,7 +45,6 @@ export interface StorageInfo {
 
 const LOAD_CHUNK = 2000;
 const EVENT_CHUNK = 1000;
-const MEMORY_CHUNK = 100;
 /** Photos or analysis summaries the page takes in between two yields to it. */
 const SUMMARY_SLICE = 20_000;
 
@@ -320,7 +320,7 @@ export class Library {
 
   /** Lay out a book from a memory and keep it. */
   async makeBook(memoryId: string, formatId: string, labId: string): Promise<MadeBook | null> {
-    const memory = this.memories.find((m) => m.id === memoryId) ?? (await this.#db.get('memories', memoryId));
+    const memory = this.memories.find((m) => m.id === memoryId) ?? (await readMemories(this.#db)).find((m) => m.id === memoryId);
     if (!memory) {
       this.error = 'That memory is gone: Keepsake re-ranked your memories. Choose it again.';
       return null;
@@ -508,18 +508,9 @@ export class Library {
     this.books = await listBooks(this.#db);
   }
 
-  /**
-   * Memories in rank order, in one transaction but a chunk of ranks per request: each memory holds
-   * every photo it could draw from, and thousands of them (a library of 100,000 photos) read in one
-   * request held the page for seconds; each request's records now arrive in a task of their own.
-   */
+  /** Memories in rank order (a page of ranks per request, db/memories.ts). */
   async #loadMemories(): Promise<void> {
-    const index = this.#db.transaction('memories').store.index('byRank');
-    const chunks = Math.max(1, Math.ceil((await index.count()) / MEMORY_CHUNK));
-    const ranges = Array.from({ length: chunks }, (_, k) =>
-      k === chunks - 1 ? IDBKeyRange.lowerBound(k * MEMORY_CHUNK) : IDBKeyRange.bound(k * MEMORY_CHUNK, (k + 1) * MEMORY_CHUNK, false, true),
-    );
-    this.memories = (await Promise.all(ranges.map((range) => index.getAll(range)))).flat().map((memory) => shareMemory(memory, this.#strings));
+    this.memories = (await readMemories(this.#db)).map((memory) => shareMemory(memory, this.#strings));
   }
 
   /** Favourites replayed from the log, in the order they happened (as ranking replays it). */

@@ -10,9 +10,9 @@ describe('the keepsake database', () => {
   it('creates every store and index of the current version', async () => {
     const db = await openKeepsakeDB('t-stores');
     expect(db.version).toBe(DB_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['analyses', 'books', 'events', 'faces', 'jobs', 'memories', 'memoryPools', 'meta', 'people', 'photos', 'queue', 'signals', 'thumbs']);
+    expect([...db.objectStoreNames].sort()).toEqual(['analyses', 'books', 'events', 'faces', 'jobs', 'memoryPages', 'memoryPools', 'meta', 'people', 'photos', 'queue', 'signals', 'thumbs']);
     expect([...db.transaction('books').store.indexNames]).toEqual(['byUpdated']);
-    expect([...db.transaction('memories').store.indexNames]).toEqual(['byRank']);
+    expect([...db.transaction('memoryPages').store.indexNames]).toEqual([]);
     expect([...db.transaction('memoryPools').store.indexNames]).toEqual([]);
     expect([...db.transaction('analyses').store.indexNames]).toEqual(['byVersion']);
     expect([...db.transaction('faces').store.indexNames].sort()).toEqual(['byPerson', 'byPhoto']);

@@ -2,6 +2,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import { RECORD_SCHEMA, libraryChanged, openKeepsakeDB, type AnalysisRecord, type EventRecord, type KeepsakeDatabase, type PhotoRecord } from '../../src/db/schema';
 import { MEMORY_SETTINGS_KEY, generateStoredMemories, packLibrary, unpackLibrary } from '../../src/cluster/memories-run';
+import { readMemories } from '../../src/db/memories';
 import { APPEARANCE_LENGTH } from '../../src/pipeline/analyse/hash';
 import * as generate from '../../src/pipeline/memories/generate';
 
@@ -35,7 +36,7 @@ async function write(db: KeepsakeDatabase, photos: Array<[PhotoRecord, AnalysisR
   await tx.done;
 }
 
-const memoryIds = async (db: KeepsakeDatabase): Promise<string[]> => (await db.getAll('memories')).map((memory) => memory.id).sort();
+const memoryIds = async (db: KeepsakeDatabase): Promise<string[]> => (await readMemories(db)).map((memory) => memory.id).sort();
 
 describe('memories over the stored library', () => {
   it('reads the library again only once a write replaced its revision', async () => {
@@ -45,10 +46,10 @@ describe('memories over the stored library', () => {
     await generateStoredMemories(db, NOW, ['en']);
     expect(await memoryIds(db)).toContain('event:e1');
 
-    // Written without a new revision: a run for another language uses the library it kept (proof that it kept one).
+    // Written without a new revision: a run for a signal uses the library it kept (proof that it kept one).
     const autumn = ['f', 'g', 'h', 'i'].map((id, i) => photo(id, '2024-10-05', 10 + i));
     await write(db, autumn, [event('e2', autumn.map(([record]) => record.id))], false);
-    await db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language: 'de', hiddenRanges: [] } });
+    await db.add('signals', { at: NOW, type: 'favourite', target: { photoId: 'a' } });
     expect(await generateStoredMemories(db, NOW, ['en'])).toMatchObject({ current: false });
     expect(await memoryIds(db)).not.toContain('event:e2');
 
@@ -102,7 +103,7 @@ describe('memories over the stored library', () => {
     const spring = ['a', 'b', 'c', 'd', 'e'].map((id, i) => (i < 3 ? described(id, '2024-04-20', 9 + i) : photo(id, '2024-04-20', 9 + i)));
     await write(db, spring, [event('e1', spring.map(([record]) => record.id))], true);
     await generateStoredMemories(db, NOW, ['en']);
-    const fromRecords = await db.getAll('memories');
+    const fromRecords = await readMemories(db);
 
     // A new worker (a reload) keeps nothing in memory; a write without a new revision is not seen,
     // which proves the run read the kept snapshot.
@@ -115,7 +116,7 @@ describe('memories over the stored library', () => {
     const reloaded = await import('../../src/cluster/memories-run');
     expect(await reloaded.generateStoredMemories(db, NOW, ['en'])).toMatchObject({ current: false });
     expect(await memoryIds(db)).not.toContain('event:e2');
-    expect(await db.getAll('memories')).toEqual(fromRecords);
+    expect(await readMemories(db)).toEqual(fromRecords);
 
     // Once a writer replaced the revision, the snapshot is stale: the next worker reads the records.
     await write(db, [], [], true);
@@ -148,7 +149,7 @@ describe('memories over the stored library', () => {
     const ranked = vi.mocked(generate.rankCandidates);
     const calls = (): [number, number] => [candidates.mock.calls.length, ranked.mock.calls.length];
     const settings = (language: string, hiddenRanges: Array<{ from: string; to: string }> = []) => db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language, hiddenRanges } });
-    const stored = async () => (await db.getAll('memories')).map(({ id, title, photoIds, score }) => ({ id, title, photoIds, score }));
+    const stored = async () => (await readMemories(db)).map(({ id, title, photoIds, score }) => ({ id, title, photoIds, score }));
     await settings('en');
     await generateStoredMemories(db, NOW, ['en']);
     const [c, r] = calls();
@@ -181,6 +182,42 @@ describe('memories over the stored library', () => {
     const [c2, r2] = calls();
     await generateStoredMemories(db, NOW, ['en']);
     expect(calls()).toEqual([c2 + 1, r2 + 1]);
+  });
+
+  it('words the stored memories again for another language after a reload, without reading or ranking the library', async () => {
+    const db = await openKeepsakeDB(`t-memories-${++dbCount}`);
+    const spring = ['a', 'b', 'c', 'd'].map((id, i) => photo(id, '2024-04-20', 9 + i));
+    const autumn = ['f', 'g', 'h', 'i'].map((id, i) => photo(id, '2024-10-05', 10 + i));
+    await write(db, [...spring, ...autumn], [event('e1', spring.map(([record]) => record.id)), event('e2', autumn.map(([record]) => record.id))], true);
+    await db.add('signals', { at: NOW, type: 'rename', target: { memoryId: 'event:e1' }, value: 'Our spring' });
+    const settings = (language: string) => db.put('meta', { key: MEMORY_SETTINGS_KEY, value: { language, hiddenRanges: [] } });
+    /** The memories run of a new cluster worker (a reload), with its own counted candidates and ranking. */
+    const newWorker = async () => {
+      vi.resetModules();
+      const counted = vi.mocked(await import('../../src/pipeline/memories/generate'));
+      const run = await import('../../src/cluster/memories-run');
+      const calls = (): number => counted.libraryCandidates.mock.calls.length + counted.rankCandidates.mock.calls.length;
+      const before = calls();
+      return { run: () => run.generateStoredMemories(db, NOW, ['en']), calls: () => calls() - before };
+    };
+    await settings('en');
+    await generateStoredMemories(db, NOW, ['en']);
+    const english = await readMemories(db);
+
+    await settings('de');
+    const reloaded = await newWorker();
+    expect(await reloaded.run()).toMatchObject({ current: false, memories: english.length });
+    expect(reloaded.calls()).toBe(0);
+    const reworded = await readMemories(db);
+    expect(reworded.find((memory) => memory.id === 'event:e1')).toMatchObject({ title: 'Our spring', titleEdited: true });
+    expect(reworded.map((memory) => memory.subtitle)).not.toEqual(english.map((memory) => memory.subtitle));
+
+    // The same memories as a worker that read, ranked and worded them all anew in that language.
+    await db.delete('meta', 'memories-made');
+    const anew = await newWorker();
+    await anew.run();
+    expect(anew.calls()).toBe(2);
+    expect(await readMemories(db)).toEqual(reworded);
   });
 
   it('keeps each memory\'s pool apart, written again only when the candidates may have changed', async () => {

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrap } from 'idb';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DB_VERSION, openKeepsakeDB, type KeepsakeDatabase } from '../../src/db/schema';
-import { codec, readFixture, type DatabaseDump, type IndexSchema, type StoreSchema } from '../fixtures/db/codec';
+import { DB_VERSION, openKeepsakeDB, type KeepsakeDatabase, type MemoryPageRecord, type MemoryRecord } from '../../src/db/schema';
+import { codec, storeValues, readFixture, type DatabaseDump, type IndexSchema, type StoreSchema } from '../fixtures/db/codec';
 
 const DIR = resolve(import.meta.dirname, '../fixtures/db');
 
@@ -89,9 +89,14 @@ describe.each(fixtures)('a version-$version database made by that version\'s bui
     expect(upgraded.schema).toEqual(await freshSchema());
   });
 
-  it('keeps every record of every store: keys and values, blobs byte for byte', () => {
+  it('keeps every record of every store: keys and values, blobs byte for byte (memories in pages of ranks)', () => {
     // Compared encoded: blobs and typed arrays become their bytes in base64.
     for (const [store, records] of Object.entries(fixture.records)) {
+      if (store === 'memories') {
+        const byRank = storeValues<MemoryRecord>(fixture, 'memories').sort((a, b) => a.rank - b.rank);
+        expect(storeValues<MemoryPageRecord>(upgraded, 'memoryPages').flatMap((page) => page.memories)).toEqual(byRank);
+        continue;
+      }
       expect(records.length, store).toBe(upgraded.records[store]?.length);
       expect(upgraded.records[store], store).toEqual(records);
     }

@@ -82,15 +82,10 @@ export function wordMemories({ ranked, profile }: RankedLibrary, lang: Language,
   const covers = new Set<string>();
   const memories = ranked.map(({ candidate, selection, score, why }, rank): Memory => {
     const coverPhotoId = freshCover(selection.cover, selection.photoIds, candidate.photos, covers);
-    const edited = profile.edits.get(candidate.id)?.title;
-    const generated = titleMemory(candidate.facts, lang, variantOf(candidate.id));
     return {
       id: candidate.id,
       kind: candidate.kind,
-      title: edited ?? generated.title,
-      subtitle: generated.subtitle,
-      titleEdited: edited !== undefined,
-      why: whySentence(why, lang),
+      ...memoryWords({ id: candidate.id, facts: candidate.facts, reasons: why, editedTitle: profile.edits.get(candidate.id)?.title }, lang),
       reasons: why,
       score,
       rank,
@@ -103,6 +98,17 @@ export function wordMemories({ ranked, profile }: RankedLibrary, lang: Language,
   });
   lap('titles');
   return memories;
+}
+
+/** What a memory says in a language: its title (unless the person wrote their own), subtitle and why. */
+export function memoryWords(memory: { id: string; facts: MemoryFacts; reasons: readonly WhyReason[]; editedTitle: string | undefined }, lang: Language): Pick<Memory, 'title' | 'subtitle' | 'titleEdited' | 'why'> {
+  const generated = titleMemory(memory.facts, lang, variantOf(memory.id));
+  return {
+    title: memory.editedTitle ?? generated.title,
+    subtitle: generated.subtitle,
+    titleEdited: memory.editedTitle !== undefined,
+    why: whySentence(memory.reasons, lang),
+  };
 }
 
 /** Laps of one step after another into `timings`, when asked for. */

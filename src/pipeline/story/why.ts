@@ -12,7 +12,7 @@ type Role = keyof WhyPhrase;
 /** Reasons whose sentence is already a whole clause ("Because Anna…"): nothing reads well after it. */
 const COMPLETE_ON_THEIR_OWN: ReadonlySet<WhyReason['type']> = new Set(['person', 'theme', 'liked-kind', 'new']);
 
-export function whySentence(reasons: WhyReason[], lang: Language): string {
+export function whySentence(reasons: readonly WhyReason[], lang: Language): string {
   const words = LOCALES[lang].why;
   for (const [index, first] of reasons.entries()) {
     const lead = phraseOf(first, 'lead', lang);
