@@ -10,7 +10,7 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { SignalRecord } from '../src/db/schema';
-import { APPEARANCE_LENGTH } from '../src/pipeline/analyse/hash';
+import { APPEARANCE_LENGTH, lookOf } from '../src/pipeline/analyse/hash';
 import type { PhotoKind, Theme } from '../src/pipeline/analyse/types';
 import { dayKey } from '../src/pipeline/import/time';
 import { memoryCandidates } from '../src/pipeline/memories/candidates';
@@ -151,7 +151,7 @@ export function syntheticMemoryLibrary(count: number, seed = 1): MemoryLibrary {
           eventId: session.event || null,
           similarGroup: group,
           bestOfGroup: false,
-          appearance: mix(look, unitVector(random), 0.97, random),
+          look: lookOf(mix(look, unitVector(random), 0.97, random)),
         };
         shots.push(photo);
         photos.push(photo);

@@ -11,7 +11,7 @@ import { dayKey, hasOwnCaptureTime } from '../pipeline/import/time';
 import { toMemoryEvents, type MemoryLibrary } from '../pipeline/memories/library';
 import { LANGUAGES, type Language, type MemoryPhoto } from '../pipeline/memories/types';
 import { SIMILAR_GROUPS_KEY, type StoredSimilarGroups } from '../vision/group-library';
-import { APPEARANCE_LENGTH } from '../pipeline/analyse/hash';
+import { LOOK_LENGTH, lookOf } from '../pipeline/analyse/hash';
 import { isStorageFull } from '../db/storage-full';
 import { putMemories, readMemories } from '../db/memories';
 
@@ -119,6 +119,7 @@ export async function generateStoredMemories(db: KeepsakeDatabase, now: number, 
   // Opening the app asks for memories: when nothing changed, the stored ones stand.
   const asked = inputsOf(revision, signals, settings, now);
   if (asked !== null && made?.inputs === asked.memories) {
+    await prepareCandidates(db, revision, asked, settings, now, steps);
     const ms = Math.round(performance.now() - started);
     return { memories: made.memories, kinds: made.kinds, current: true, ms, phases: { readMs: ms, generateMs: 0, writeMs: 0, generate: steps } };
   }
@@ -186,6 +187,18 @@ async function writePools(tx: IDBPTransaction<KeepsakeDB, Array<'memoryPages' | 
   void meta.put({ key: POOLS_MADE_KEY, value: inputs });
 }
 
+/**
+ * A worker that keeps nothing yet (after a reload) reads the library and makes its candidates while
+ * the stored memories stand, so that the person's first favourite or dismissal only ranks again:
+ * seconds of this worker's time at 100,000 photos, none of the page's.
+ */
+async function prepareCandidates(db: KeepsakeDatabase, revision: unknown, inputs: Inputs, settings: MemorySettings, now: number, steps: GenerationTimings): Promise<void> {
+  if (kept?.db === db && kept.revision === revision) return;
+  const stored = await currentLibrary(db, revision);
+  if (stored.revision !== revision || kept?.library !== stored.library) return;
+  kept.candidates = { inputs: inputs.pools, made: libraryCandidates({ ...stored.library, now, hiddenRanges: settings.hiddenRanges }, steps) };
+}
+
 /** The kept ranking (and candidates) when made of the same inputs, else new ones, kept with the library. */
 function rankingFor(library: StoredLibrary, inputs: Inputs | null, signals: readonly SignalRecord[], settings: MemorySettings, now: number, steps: GenerationTimings): RankedLibrary {
   const keep = kept?.library === library ? kept : null;
@@ -218,28 +231,32 @@ async function currentLibrary(db: KeepsakeDatabase, revision: unknown): Promise<
  */
 const SNAPSHOT_KEY = 'memories-library';
 
-/** A library as one record: the appearance descriptors travel as one array (a clone of 100,000 small arrays is what makes the records slow). */
+/** Bump when the snapshot's shape changes: one of another shape is read as none. */
+const SNAPSHOT_VERSION = 2;
+
+/** A library as one record: the photos' looks travel as one array (a clone of 100,000 small arrays is what makes the records slow). */
 export interface LibrarySnapshot {
+  version: number;
   revision: unknown;
-  library: Omit<StoredLibrary, 'photos'> & { photos: Array<Omit<MemoryPhoto, 'appearance'>> };
-  /** Photo i's descriptor at i · APPEARANCE_LENGTH, where `described[i]` is 1. */
-  appearances: Float32Array;
+  library: Omit<StoredLibrary, 'photos'> & { photos: Array<Omit<MemoryPhoto, 'look'>> };
+  /** Photo i's look at i · LOOK_LENGTH, where `described[i]` is 1. */
+  looks: Float32Array;
   described: Uint8Array;
 }
 
 export function packLibrary(revision: unknown, library: StoredLibrary): LibrarySnapshot {
   const { photos, ...rest } = library;
-  const appearances = new Float32Array(photos.length * APPEARANCE_LENGTH);
+  const looks = new Float32Array(photos.length * LOOK_LENGTH);
   const described = new Uint8Array(photos.length);
-  const bare = photos.map(({ appearance, ...photo }, i) => {
-    if (appearance?.length === APPEARANCE_LENGTH) (appearances.set(appearance, i * APPEARANCE_LENGTH), (described[i] = 1));
+  const bare = photos.map(({ look, ...photo }, i) => {
+    if (look?.length === LOOK_LENGTH) (looks.set(look, i * LOOK_LENGTH), (described[i] = 1));
     return photo;
   });
-  return { revision, library: { ...rest, photos: bare }, appearances, described };
+  return { version: SNAPSHOT_VERSION, revision, library: { ...rest, photos: bare }, looks, described };
 }
 
-export function unpackLibrary({ library, appearances, described }: LibrarySnapshot): StoredLibrary {
-  const photos = library.photos.map((photo, i): MemoryPhoto => (described[i] ? { ...photo, appearance: appearances.subarray(i * APPEARANCE_LENGTH, (i + 1) * APPEARANCE_LENGTH) } : photo));
+export function unpackLibrary({ library, looks, described }: LibrarySnapshot): StoredLibrary {
+  const photos = library.photos.map((photo, i): MemoryPhoto => (described[i] ? { ...photo, look: looks.subarray(i * LOOK_LENGTH, (i + 1) * LOOK_LENGTH) } : photo));
   return { ...library, photos };
 }
 
@@ -248,7 +265,7 @@ async function storedLibrary(db: KeepsakeDatabase): Promise<{ revision: unknown;
   const meta = db.transaction('meta').store;
   const [snapshot, revision] = await Promise.all([meta.get(SNAPSHOT_KEY), meta.get(LIBRARY_REVISION_KEY)]);
   const stored = snapshot?.value as LibrarySnapshot | undefined;
-  if (stored && revision?.value !== undefined && stored.revision === revision.value) return { revision: stored.revision, library: unpackLibrary(stored) };
+  if (stored?.version === SNAPSHOT_VERSION && revision?.value !== undefined && stored.revision === revision.value) return { revision: stored.revision, library: unpackLibrary(stored) };
   const read = await readLibrary(db);
   if (read.revision !== undefined) await keepSnapshot(db, read.revision, read.library);
   return read;
@@ -304,7 +321,7 @@ async function readLibrary(db: KeepsakeDatabase): Promise<{ revision: unknown; l
       eventId: eventOf.get(photo.id) ?? null,
       similarGroup: group?.id ?? null,
       bestOfGroup: group?.best === photo.id,
-      appearance: analysis.appearance,
+      look: analysis.appearance && lookOf(analysis.appearance),
     }];
   });
   const positions = photos.map((photo) => ({ id: photo.id, takenAt: hasOwnCaptureTime(photo) ? photo.takenAt : null, gps: photo.gps }));

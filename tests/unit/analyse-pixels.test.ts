@@ -16,7 +16,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS, manifest, type ManifestFile } from '../corpus';
 import { decodeCorpusFile, jpegRoundTrip, NoDecoderError } from '../decode-node';
 import { cropGrey, downscale, resampleArea, toGrey } from '../../src/pipeline/analyse/raster';
-import { appearanceDescriptor, appearanceSimilarity, dHash, hammingDistance, lookSimilarity } from '../../src/pipeline/analyse/hash';
+import { appearanceDescriptor, appearanceSimilarity, dHash, hammingDistance, lookOf, lookSimilarity } from '../../src/pipeline/analyse/hash';
 import { faceSharpness, measureQuality } from '../../src/pipeline/analyse/quality';
 import { classifyKind, junkFeatures, type JunkFeatures, type KindContext } from '../../src/pipeline/analyse/junk';
 import type { Box, GreyRaster, KindEvidence, Raster } from '../../src/pipeline/analyse/types';
@@ -215,7 +215,7 @@ describe('tiny and odd pictures', () => {
       expect(dHash(grey)).toMatch(/^[0-9a-f]{16}$/);
       const a = appearanceDescriptor(r);
       expect(Number.isFinite(appearanceSimilarity(a, a))).toBe(true);
-      expect(Number.isFinite(lookSimilarity(a, a))).toBe(true);
+      expect(Number.isFinite(lookSimilarity(lookOf(a)!, lookOf(a)!))).toBe(true);
       const f = junkFeatures(r);
       for (const [key, v] of Object.entries(f)) expect(Number.isFinite(v), `${w}×${h} ${key}`).toBe(true);
       expect(classifyKind(f, photoContext).kind).toBeTypeOf('string');
@@ -324,12 +324,14 @@ describe('perceptual hash and appearance', { timeout: 60_000 }, () => {
   });
 
   it('finds the same copies alike on the coarse likeness too, and other pictures not', () => {
-    const a = appearanceDescriptor(small(original));
+    const look = (r: Raster): Float32Array => lookOf(appearanceDescriptor(small(r)))!;
+    const a = look(original);
     for (const variant of [jpegRoundTrip(downscale(original, 420), 75), brighten(original, 1.18, 10), cropRaster(original, [0.06, 0.06, 0.88, 0.88])]) {
-      expect(lookSimilarity(a, appearanceDescriptor(small(variant)))).toBeGreaterThan(0.8);
+      expect(lookSimilarity(a, look(variant))).toBeGreaterThan(0.8);
     }
     expect(lookSimilarity(a, a)).toBeCloseTo(1, 5);
-    expect(lookSimilarity(a, appearanceDescriptor(small(other)))).toBeLessThan(0.5);
+    expect(lookSimilarity(a, look(other))).toBeLessThan(0.5);
+    expect(lookOf(new Float32Array(3))).toBeUndefined();
     expect(lookSimilarity(a, new Float32Array(3))).toBe(0);
   });
 });
@@ -512,7 +514,7 @@ describe.runIf(HAVE_CORPUS)('shared corpus', () => {
     const p90 = q(0.9);
     for (const p of pairs) expect(p.similarity, `${p.a} ~ ${p.b}`).toBeGreaterThan(p90);
     // The coarse likeness that memories choose varied photos by tells the same pairs from the others.
-    const looks = (list: typeof others): number[] => list.map((o) => lookSimilarity(analysedByName.get(o.a)!.appearance, analysedByName.get(o.b)!.appearance));
+    const looks = (list: typeof others): number[] => list.map((o) => lookSimilarity(lookOf(analysedByName.get(o.a)!.appearance)!, lookOf(analysedByName.get(o.b)!.appearance)!));
     const otherLooks = looks(others).sort((x, y) => x - y);
     const lookP90 = otherLooks[Math.floor(0.9 * (otherLooks.length - 1))]!;
     console.log(`coarse likeness: near-duplicate pairs min ${Math.min(...looks(pairs)).toFixed(3)}; other pairs p50 ${otherLooks[Math.floor(0.5 * (otherLooks.length - 1))]!.toFixed(3)} p90 ${lookP90.toFixed(3)} max ${otherLooks.at(-1)!.toFixed(3)}`);

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { RECORD_SCHEMA, libraryChanged, openKeepsakeDB, type AnalysisRecord, type EventRecord, type KeepsakeDatabase, type PhotoRecord } from '../../src/db/schema';
 import { MEMORY_SETTINGS_KEY, generateStoredMemories, packLibrary, unpackLibrary } from '../../src/cluster/memories-run';
 import { readMemories } from '../../src/db/memories';
-import { APPEARANCE_LENGTH } from '../../src/pipeline/analyse/hash';
+import { APPEARANCE_LENGTH, lookOf } from '../../src/pipeline/analyse/hash';
 import * as generate from '../../src/pipeline/memories/generate';
 
 // The real candidates and ranking, counted: a signal must not make candidates again, a language not rank again.
@@ -126,18 +126,31 @@ describe('memories over the stored library', () => {
     expect(await memoryIds(db)).toContain('event:e2');
   });
 
-  it('packs a library into one record and back unchanged, descriptors and all', () => {
-    const appearance = (seed: number) => Float32Array.from({ length: APPEARANCE_LENGTH }, (_, i) => Math.sin(i * seed));
+  it('packs a library into one record and back unchanged, looks and all', () => {
+    const look = (seed: number) => lookOf(Float32Array.from({ length: APPEARANCE_LENGTH }, (_, i) => Math.sin(i * seed)))!;
     const base = { localMs: 0, kind: 'photo' as const, quality: 0.7, themes: [], people: ['p1'], faceCount: 1, eventId: 'e1', similarGroup: null, bestOfGroup: false };
     const library = {
-      photos: [{ ...base, id: 'a', appearance: appearance(1) }, { ...base, id: 'b' }, { ...base, id: 'c', appearance: appearance(3) }],
+      photos: [{ ...base, id: 'a', look: look(1) }, { ...base, id: 'b' }, { ...base, id: 'c', look: look(3) }],
       people: [{ id: 'p1', name: 'Anna', hidden: false }],
       events: [],
       southern: true,
     };
     const unpacked = unpackLibrary(structuredClone(packLibrary('r1', library)));
     expect(unpacked).toEqual(library);
-    expect(unpacked.photos.map((photo) => 'appearance' in photo)).toEqual([true, false, true]);
+    expect(unpacked.photos.map((photo) => 'look' in photo)).toEqual([true, false, true]);
+  });
+
+  it('reads the records instead of a snapshot an older build kept in another shape', async () => {
+    const db = await openKeepsakeDB(`t-memories-${++dbCount}`);
+    const spring = ['a', 'b', 'c', 'd'].map((id, i) => photo(id, '2024-04-20', 9 + i));
+    await write(db, spring, [event('e1', spring.map(([record]) => record.id))], true);
+    // The shape the build before looks kept (no version, the full descriptors), of an empty library at today's revision.
+    const revision = (await db.get('meta', 'library-revision'))?.value;
+    await db.put('meta', { key: 'memories-library', value: { revision, library: { photos: [], people: [], events: [], southern: false }, appearances: new Float32Array(0), described: new Uint8Array(0) } });
+    vi.resetModules();
+    const reloaded = await import('../../src/cluster/memories-run');
+    await reloaded.generateStoredMemories(db, NOW, ['en']);
+    expect(await memoryIds(db)).toContain('event:e1');
   });
 
   it('words the same ranking again for another language, ranks the same candidates again for a signal, and makes all again for the rest', async () => {
@@ -184,7 +197,7 @@ describe('memories over the stored library', () => {
     expect(calls()).toEqual([c2 + 1, r2 + 1]);
   });
 
-  it('words the stored memories again for another language after a reload, without reading or ranking the library', async () => {
+  it('words the stored memories again for another language after a reload, without reading or ranking the library, and prepares the candidates of current ones', async () => {
     const db = await openKeepsakeDB(`t-memories-${++dbCount}`);
     const spring = ['a', 'b', 'c', 'd'].map((id, i) => photo(id, '2024-04-20', 9 + i));
     const autumn = ['f', 'g', 'h', 'i'].map((id, i) => photo(id, '2024-10-05', 10 + i));
@@ -218,6 +231,14 @@ describe('memories over the stored library', () => {
     await anew.run();
     expect(anew.calls()).toBe(2);
     expect(await readMemories(db)).toEqual(reworded);
+
+    // A new worker finding them current makes the candidates at once: the first signal only ranks.
+    const opened = await newWorker();
+    expect(await opened.run()).toMatchObject({ current: true });
+    expect(opened.calls()).toBe(1);
+    await db.add('signals', { at: NOW + 1, type: 'favourite', target: { photoId: 'f' } });
+    await opened.run();
+    expect(opened.calls()).toBe(2);
   });
 
   it('keeps each memory\'s pool apart, written again only when the candidates may have changed', async () => {

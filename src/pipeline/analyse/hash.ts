@@ -269,50 +269,54 @@ function shiftedCorrelation(sab: number, ownA: OwnSums, ownB: OwnSums, dx: numbe
 function chromaCosine(a: Float32Array, energyA: number, b: Float32Array, energyB: number): number {
   let ab = 0;
   for (let i = 2 * CELLS; i < APPEARANCE_LENGTH; i++) ab += a[i]! * b[i]!;
-  return (ab + CHROMA_FLOOR) / Math.sqrt((energyA + CHROMA_FLOOR) * (energyB + CHROMA_FLOOR));
+  return floored(ab, energyA, energyB);
 }
 
+/** A chroma cosine from the dot product and energies, each with the neutral floor added. */
+const floored = (ab: number, energyA: number, energyB: number): number => (ab + CHROMA_FLOOR) / Math.sqrt((energyA + CHROMA_FLOOR) * (energyB + CHROMA_FLOOR));
+
 // ---------------------------------------------------------------------------------------------
-// Coarse likeness (for choosing varied photos)
+// Look: a coarse likeness (for choosing varied photos)
 // ---------------------------------------------------------------------------------------------
 
 const COARSE_GRID = 8;
 const COARSE_CELLS = COARSE_GRID * COARSE_GRID;
-
+const LOOK_ENERGY = COARSE_CELLS + 2 * CHROMA_CELLS;
 /**
- * How alike two pictures look, 0..1, coarsely: the correlation of their whole pictures at 8×8
- * cells, less the colour disagreement as in appearanceSimilarity. For a memory's photo selection,
- * which compares about two million pairs at 100,000 photos: near-duplicates are already grouped
- * (by appearanceSimilarity) before a selection sees them, so what is left only needs "how alike",
- * and cells of 2×2 take the small shifts and crops in their stride that the exact measure searches
- * for one by one. About a tenth of appearanceSimilarity's work.
+ * A look (lookOf): the whole picture at 8×8 cells (2×2 averages of the descriptor's grid), mean
+ * removed, unit length (all zeros when flat); then the descriptor's chroma cells; then their energy.
+ * A sixth of a descriptor's size: a memories run keeps one per photo of the library.
  */
-export function lookSimilarity(a: Float32Array, b: Float32Array): number {
-  if (a.length !== APPEARANCE_LENGTH || b.length !== APPEARANCE_LENGTH) return 0;
-  const lookA = coarseLook(a);
-  const lookB = coarseLook(b);
-  let structure = 0;
-  for (let i = 0; i < COARSE_CELLS; i++) structure += lookA[i]! * lookB[i]!;
-  const colour = Math.max(0, chromaCosine(a, lookA[COARSE_CELLS]!, b, lookB[COARSE_CELLS]!));
-  return Math.min(1, Math.max(0, structure - COLOUR_WEIGHT * (1 - colour)));
+export const LOOK_LENGTH = LOOK_ENERGY + 1;
+
+/** The look of an appearance descriptor, or undefined for anything that is not one. */
+export function lookOf(appearance: Float32Array): Float32Array | undefined {
+  if (appearance.length !== APPEARANCE_LENGTH) return undefined;
+  const cells = new Float32Array(COARSE_CELLS);
+  for (let y = 0; y < GRID; y++) for (let x = 0; x < GRID; x++) cells[(y >> 1) * COARSE_GRID + (x >> 1)]! += appearance[y * GRID + x]! / 4;
+  const look = new Float32Array(LOOK_LENGTH);
+  look.set(normalised(cells));
+  look.set(appearance.subarray(2 * CELLS), COARSE_CELLS);
+  look[LOOK_ENERGY] = chromaEnergy(appearance);
+  return look;
 }
 
-const coarseLooks = new WeakMap<Float32Array, Float32Array>();
-
 /**
- * A descriptor's whole picture at 8×8 cells (2×2 averages), mean removed, unit length (all zeros
- * when flat), then its chroma energy: worked out once per descriptor, as ownSums.
+ * How alike two looks are, 0..1: the correlation of the whole pictures at 8×8 cells, less the
+ * colour disagreement as in appearanceSimilarity. For a memory's photo selection, which compares
+ * about two million pairs at 100,000 photos: near-duplicates are already grouped (by
+ * appearanceSimilarity) before a selection sees them, so what is left only needs "how alike", and
+ * cells of 2×2 take the small shifts and crops in their stride that the exact measure searches for
+ * one by one. About a tenth of appearanceSimilarity's work.
  */
-function coarseLook(v: Float32Array): Float32Array {
-  let look = coarseLooks.get(v);
-  if (look) return look;
-  const cells = new Float32Array(COARSE_CELLS);
-  for (let y = 0; y < GRID; y++) for (let x = 0; x < GRID; x++) cells[(y >> 1) * COARSE_GRID + (x >> 1)]! += v[y * GRID + x]! / 4;
-  look = new Float32Array(COARSE_CELLS + 1);
-  look.set(normalised(cells));
-  look[COARSE_CELLS] = chromaEnergy(v);
-  coarseLooks.set(v, look);
-  return look;
+export function lookSimilarity(a: Float32Array, b: Float32Array): number {
+  if (a.length !== LOOK_LENGTH || b.length !== LOOK_LENGTH) return 0;
+  let structure = 0;
+  for (let i = 0; i < COARSE_CELLS; i++) structure += a[i]! * b[i]!;
+  let ab = 0;
+  for (let i = COARSE_CELLS; i < LOOK_ENERGY; i++) ab += a[i]! * b[i]!;
+  const colour = Math.max(0, floored(ab, a[LOOK_ENERGY]!, b[LOOK_ENERGY]!));
+  return Math.min(1, Math.max(0, structure - COLOUR_WEIGHT * (1 - colour)));
 }
 
 function chromaEnergy(v: Float32Array): number {

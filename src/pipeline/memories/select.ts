@@ -185,14 +185,14 @@ function onePerGroup(photos: readonly MemoryPhoto[], prefs: SelectionPrefs): Mem
 }
 
 /**
- * How alike two photos are, 0..1: how alike they look (lookSimilarity) where both have an
- * appearance, else closeness in time, shared people and shared themes.
+ * How alike two photos are, 0..1: how alike they look (lookSimilarity) where both have a look,
+ * else closeness in time, shared people and shared themes.
  */
 export function similarity(a: MemoryPhoto, b: MemoryPhoto): number {
   if (a.similarGroup && a.similarGroup === b.similarGroup) return 1;
   const context = contextSimilarity(a, b);
-  if (!a.appearance || !b.appearance) return context;
-  return APPEARANCE_WEIGHT * lookSimilarity(a.appearance, b.appearance) + CONTEXT_WEIGHT * context;
+  if (!a.look || !b.look) return context;
+  return APPEARANCE_WEIGHT * lookSimilarity(a.look, b.look) + CONTEXT_WEIGHT * context;
 }
 
 const APPEARANCE_WEIGHT = 0.6;
@@ -205,14 +205,14 @@ function contextSimilarity(a: MemoryPhoto, b: MemoryPhoto): number {
 }
 
 /**
- * max(floor, similarity(a, b)), without comparing the appearances when even identical ones (an
- * appearance similarity of 1, its most) could not lift the similarity above `floor`.
+ * max(floor, similarity(a, b)), without comparing the looks when even identical ones (a look
+ * similarity of 1, its most) could not lift the similarity above `floor`.
  */
 function atLeast(a: MemoryPhoto, b: MemoryPhoto, floor: number): number {
-  if ((a.similarGroup && a.similarGroup === b.similarGroup) || !a.appearance || !b.appearance) return Math.max(floor, similarity(a, b));
+  if ((a.similarGroup && a.similarGroup === b.similarGroup) || !a.look || !b.look) return Math.max(floor, similarity(a, b));
   const context = contextSimilarity(a, b);
   if (APPEARANCE_WEIGHT * 1 + CONTEXT_WEIGHT * context <= floor) return floor;
-  return Math.max(floor, APPEARANCE_WEIGHT * lookSimilarity(a.appearance, b.appearance) + CONTEXT_WEIGHT * context);
+  return Math.max(floor, APPEARANCE_WEIGHT * lookSimilarity(a.look, b.look) + CONTEXT_WEIGHT * context);
 }
 
 /**

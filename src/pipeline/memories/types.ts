@@ -86,6 +86,6 @@ export interface MemoryPhoto {
   eventId: string | null;
   similarGroup: string | null;
   bestOfGroup: boolean;
-  /** The analysis' appearance descriptor (analyse/hash.ts), for diversity, when there is one. */
-  appearance?: Float32Array;
+  /** The coarse look of the analysis' appearance descriptor (analyse/hash.ts lookOf), for variety, when there is one. */
+  look?: Float32Array;
 }

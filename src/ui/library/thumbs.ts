@@ -81,10 +81,15 @@ export class ThumbCache {
   }
 }
 
-/** Svelte action: show a photo's thumbnail in an <img> once it is loaded. */
+/**
+ * Svelte action: show a photo's thumbnail in an <img> once it is loaded. An <img> given another
+ * photo (a recycled grid cell) shows nothing until that photo's thumbnail is there, never the last one's.
+ */
 export function thumbnail(node: HTMLImageElement, params: { cache: ThumbCache; id: string }) {
   let current = params.id;
   const load = ({ cache, id }: { cache: ThumbCache; id: string }): void => {
+    if (id === current && node.hasAttribute('src')) return;
+    if (id !== current) node.removeAttribute('src');
     current = id;
     void cache.get(id).then((url) => {
       if (url && current === id) node.src = url;
