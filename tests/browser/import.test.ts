@@ -119,6 +119,31 @@ describe('importing the shared corpus through the folder input', () => {
     expect(months).toBeGreaterThan(0);
   });
 
+  it('shows each photo\'s own thumbnail in the cells it gives to other photos while scrolling', async () => {
+    await installPageHelpers(page);
+    const { checked, wrong } = await page.getByTestId('library-grid').evaluate(async (scroller) => {
+      const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
+      for (const top of [scroller.scrollHeight, scroller.scrollHeight / 3, 0]) {
+        scroller.scrollTop = top;
+        await settle();
+      }
+      const wrong: string[] = [];
+      let checked = 0;
+      for (const cell of scroller.querySelectorAll<HTMLElement>('button[data-photo-id]')) {
+        const img = cell.querySelector('img');
+        if (!img?.getAttribute('src')) continue;
+        await img.decode();
+        const own = await window.__kt.record<{ small: Blob }>('thumbs', cell.dataset.photoId!);
+        const difference = window.__kt.meanDifference(await window.__kt.pixels(img, 16, 16), await window.__kt.pixels(own.small, 16, 16));
+        if (difference > 2) wrong.push(`${cell.dataset.photoId} (${difference.toFixed(1)})`);
+        checked++;
+      }
+      return { checked, wrong };
+    });
+    expect(checked).toBeGreaterThanOrEqual(12);
+    expect(wrong).toEqual([]);
+  });
+
   it('opens the viewer, moves with the arrow keys and closes with Escape', async () => {
     await page.locator('[data-testid=library-grid] button[data-photo-id]').first().click();
     const viewer = page.getByTestId('viewer');
