@@ -193,20 +193,26 @@ async function writePools(tx: IDBPTransaction<KeepsakeDB, Array<'memoryPages' | 
  * seconds of this worker's time at 100,000 photos, none of the page's.
  */
 async function prepareCandidates(db: KeepsakeDatabase, revision: unknown, inputs: Inputs, settings: MemorySettings, now: number, steps: GenerationTimings): Promise<void> {
-  if (kept?.db === db && kept.revision === revision) return;
   const stored = await currentLibrary(db, revision);
-  if (stored.revision !== revision || kept?.library !== stored.library) return;
-  kept.candidates = { inputs: inputs.pools, made: libraryCandidates({ ...stored.library, now, hiddenRanges: settings.hiddenRanges }, steps) };
+  if (stored.revision === revision) candidatesFor(stored.library, inputs, settings, now, steps);
 }
 
-/** The kept ranking (and candidates) when made of the same inputs, else new ones, kept with the library. */
+/** The kept ranking when made of the same inputs, else a new one, kept with the library. */
 function rankingFor(library: StoredLibrary, inputs: Inputs | null, signals: readonly SignalRecord[], settings: MemorySettings, now: number, steps: GenerationTimings): RankedLibrary {
   const keep = kept?.library === library ? kept : null;
   if (inputs && keep?.ranking?.inputs === inputs.ranking) return keep.ranking.ranked;
-  const candidates = inputs && keep?.candidates?.inputs === inputs.pools ? keep.candidates.made : libraryCandidates({ ...library, now, hiddenRanges: settings.hiddenRanges }, steps);
-  const ranked = rankCandidates(candidates, signals, steps);
-  if (keep && inputs) Object.assign(keep, { candidates: { inputs: inputs.pools, made: candidates }, ranking: { inputs: inputs.ranking, ranked } });
+  const ranked = rankCandidates(candidatesFor(library, inputs, settings, now, steps), signals, steps);
+  if (keep && inputs) keep.ranking = { inputs: inputs.ranking, ranked };
   return ranked;
+}
+
+/** The kept candidates when made of the same inputs, else new ones, kept with the library. */
+function candidatesFor(library: StoredLibrary, inputs: Inputs | null, settings: MemorySettings, now: number, steps: GenerationTimings): LibraryCandidates {
+  const keep = kept?.library === library ? kept : null;
+  if (inputs && keep?.candidates?.inputs === inputs.pools) return keep.candidates.made;
+  const made = libraryCandidates({ ...library, now, hiddenRanges: settings.hiddenRanges }, steps);
+  if (keep && inputs) keep.candidates = { inputs: inputs.pools, made };
+  return made;
 }
 
 /**
