@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstRowAt, gridNeighbour, layoutTimeline, rowOfPhoto, sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
+import { cellPosition, cellSlots, firstRowAt, gridNeighbour, layoutTimeline, rowOfPhoto, rowsInBand, slotsFor, sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
 import { dayKey, localSortMs, monthKey } from '../../src/pipeline/import/time';
 
 const at = (iso: string, id: string): TimelinePhoto => ({ id, t: Date.parse(`${iso}Z`) });
@@ -48,6 +48,38 @@ describe('layoutTimeline', () => {
     const big = layoutTimeline(many, options);
     expect(big.rows.filter((r) => r.kind === 'cells').reduce((n, r) => n + r.count, 0)).toBe(100_000);
     expect(big.months.reduce((n, m) => n + m.count, 0)).toBe(100_000);
+  });
+});
+
+describe('cells near the view by slot', () => {
+  // Days of 1 to 40 photos, so that rows are cut short and headers fall everywhere; then one long day.
+  const photos = sortNewestFirst(Array.from({ length: 5000 }, (_, i) => ({ id: `p${i}`, t: Date.UTC(2020, 0, 1) + (i < 3000 ? Math.floor(Math.sqrt(i) * 7) : 400) * 86_400_000 + i })));
+  const layout = layoutTimeline(photos, options);
+  const span = 860 + 2 * 800;
+  const count = slotsFor(layout, span);
+  const slotsAt = (top: number): number[] => cellSlots(rowsInBand(layout.rows, top - 800, top - 800 + span), count);
+
+  it('gives every photo near the view its own slot, index mod the slot count', () => {
+    for (let top = 0; top < layout.height; top += 97) {
+      const band = rowsInBand(layout.rows, top - 800, top - 800 + span).flatMap((row) => (row.kind === 'cells' ? Array.from({ length: row.count }, (_, k) => row.first + k) : []));
+      const slots = slotsAt(top);
+      expect(slots.filter((index) => index >= 0).sort((a, b) => a - b)).toEqual(band);
+      slots.forEach((index, slot) => index >= 0 && expect(index % count).toBe(slot));
+    }
+  });
+
+  it('leaves a photo in its slot while the view moves', () => {
+    const before = slotsAt(4000);
+    const after = slotsAt(4800);
+    const kept = before.filter((index) => index >= 0 && after.includes(index));
+    expect(kept.length).toBeGreaterThan(0);
+    for (const index of kept) expect(after.indexOf(index)).toBe(before.indexOf(index));
+  });
+
+  it('places a cell in its row and column', () => {
+    const row = layout.rows.find((r) => r.kind === 'cells' && r.count > 2 && r.first > 100)!;
+    if (row.kind !== 'cells') throw new Error('no cells');
+    expect(cellPosition(layout, row.first + 2)).toEqual({ top: row.top, left: 2 * (layout.cell + layout.gap) });
   });
 });
 

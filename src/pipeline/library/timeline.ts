@@ -98,7 +98,40 @@ export function firstRowAt(rows: readonly TimelineRow[], y: number): number {
   return lo;
 }
 
+/** The rows that reach into the band [from, to) px, in order. */
+export function rowsInBand(rows: readonly TimelineRow[], from: number, to: number): TimelineRow[] {
+  const out: TimelineRow[] = [];
+  for (let i = firstRowAt(rows, from); i < rows.length && rows[i]!.top < to; i++) out.push(rows[i]!);
+  return out;
+}
+
 type CellsRow = Extract<TimelineRow, { kind: 'cells' }>;
+
+/**
+ * How many cells a band `span` px tall can hold: its rows of cells, plus a row cut at either edge.
+ * The photos in such a band are consecutive, so this many slots give each its own (see cellSlots).
+ */
+export function slotsFor(layout: Pick<TimelineLayout, 'cell' | 'gap' | 'columns'>, span: number): number {
+  return (Math.ceil(span / (layout.cell + layout.gap)) + 2) * layout.columns;
+}
+
+/**
+ * The photos of some rows by slot: photo `index` always sits in slot `index % count` (-1: an empty
+ * slot). While a photo stays near the view its slot, and so its cell, keeps it; as the view moves,
+ * only the slots of photos that came near change. Rows must be consecutive and hold at most `count`
+ * photos (slotsFor), so no two photos share a slot.
+ */
+export function cellSlots(rows: readonly TimelineRow[], count: number): number[] {
+  const slots = new Array<number>(count).fill(-1);
+  for (const row of rows) if (row.kind === 'cells') for (let index = row.first; index < row.first + row.count; index++) slots[index % count] = index;
+  return slots;
+}
+
+/** Where photo `index`'s cell sits in the timeline, px. */
+export function cellPosition(layout: TimelineLayout, index: number): { top: number; left: number } {
+  const row = layout.rows[rowOfPhoto(layout.rows, index)] as CellsRow;
+  return { top: row.top, left: (index - row.first) * (layout.cell + layout.gap) };
+}
 
 /** Index into `rows` of the cells row holding photo `index` (binary search on `first`). */
 export function rowOfPhoto(rows: readonly TimelineRow[], index: number): number {
