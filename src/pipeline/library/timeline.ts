@@ -116,14 +116,18 @@ export function slotsFor(layout: Pick<TimelineLayout, 'cell' | 'gap' | 'columns'
 }
 
 /**
- * The photos of some rows by slot: photo `index` always sits in slot `index % count` (-1: an empty
- * slot). While a photo stays near the view its slot, and so its cell, keeps it; as the view moves,
- * only the slots of photos that came near change. Rows must be consecutive and hold at most `count`
- * photos (slotsFor), so no two photos share a slot.
+ * The photos to draw, by slot: photo `index` always sits in slot `index % slots.length`. The slots
+ * hold consecutive photos from the first one in `rows` (the band near the view; slotsFor of it), or
+ * the library's last ones at its end, so no slot is ever empty and a cell is never made or dropped
+ * while the view moves. While a photo stays near the view its slot, and so its cell, keeps it; only
+ * the slots of photos that came near are given new ones.
  */
-export function cellSlots(rows: readonly TimelineRow[], count: number): number[] {
-  const slots = new Array<number>(count).fill(-1);
-  for (const row of rows) if (row.kind === 'cells') for (let index = row.first; index < row.first + row.count; index++) slots[index % count] = index;
+export function cellSlots(rows: readonly TimelineRow[], count: number, total: number): number[] {
+  const size = Math.min(count, total);
+  const first = rows.find((row) => row.kind === 'cells')?.first ?? 0;
+  const start = Math.max(0, Math.min(first, total - size));
+  const slots = new Array<number>(size);
+  for (let index = start; index < start + size; index++) slots[index % size] = index;
   return slots;
 }
 
