@@ -82,7 +82,7 @@ export class Library {
     filterLibrary(this.photos, { kind: this.filter, people: this.personFilter, place: this.placeFilter, date: this.dateFilter }, {
       analyses: () => this.analyses,
       grouped: () => this.grouped,
-      photosOf: (id) => new Set(this.people.find((person) => person.id === id)?.photoIds),
+      photosOf: (id) => photosOfPerson(this.people.find((person) => person.id === id)),
       places: () => this.places,
     }),
   );
@@ -633,6 +633,16 @@ export class Library {
     const added = records.flatMap((record) => (record ? [toLibraryPhoto(record, this.#strings)] : []));
     this.photos = mergeNewestFirst(this.photos, sortNewestFirst(added));
   }
+}
+
+/** Each person's photos as a set, made when first filtered by and kept while the person record stands. */
+const personPhotos = new WeakMap<PersonRecord, ReadonlySet<string>>();
+
+function photosOfPerson(person: PersonRecord | undefined): ReadonlySet<string> {
+  if (!person) return new Set();
+  let photos = personPhotos.get(person);
+  if (!photos) personPhotos.set(person, (photos = new Set(person.photoIds)));
+  return photos;
 }
 
 function toLibraryPhoto(photo: PhotoRecord, strings: StringPool): LibraryPhoto {

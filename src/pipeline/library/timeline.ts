@@ -49,8 +49,8 @@ export function layoutTimeline(photos: readonly TimelinePhoto[], options: Layout
   const months: TimelineLayout['months'] = [];
   let top = 0;
   let monthRow: MonthRow | undefined;
-  for (const { start, end, t } of dayRuns(photos)) {
-    const month = monthKey(t);
+  for (const { start, end, day } of dayRuns(photos)) {
+    const { month, date } = dayKeys(day);
     if (monthRow === undefined || monthRow.key !== month) {
       const row: MonthRow = { kind: 'month', key: month, count: 0, top, height: monthHeader };
       monthRow = row;
@@ -60,7 +60,7 @@ export function layoutTimeline(photos: readonly TimelinePhoto[], options: Layout
     }
     monthRow.count += end - start;
     months[months.length - 1]!.count = monthRow.count;
-    rows.push({ kind: 'day', key: dayKey(t), count: end - start, top, height: dayHeader });
+    rows.push({ kind: 'day', key: date, count: end - start, top, height: dayHeader });
     top += dayHeader;
     for (let first = start; first < end; first += columns) {
       rows.push({ kind: 'cells', first, count: Math.min(columns, end - first), top, height: cell });
@@ -72,15 +72,26 @@ export function layoutTimeline(photos: readonly TimelinePhoto[], options: Layout
 
 const DAY_MS = 86_400_000;
 
+/**
+ * A day's keys by its number (days since 1970): the same few thousand days are laid out again at
+ * every filter, and wording a date is most of a layout's cost.
+ */
+const keysOfDay = new Map<number, { date: string; month: string }>();
+
+function dayKeys(day: number): { date: string; month: string } {
+  let keys = keysOfDay.get(day);
+  if (!keys) keysOfDay.set(day, (keys = { date: dayKey(day * DAY_MS), month: monthKey(day * DAY_MS) }));
+  return keys;
+}
+
 /** Runs of consecutive photos on the same local day (photos are sorted). */
-function* dayRuns(photos: readonly TimelinePhoto[]): Generator<{ start: number; end: number; t: number }> {
+function* dayRuns(photos: readonly TimelinePhoto[]): Generator<{ start: number; end: number; day: number }> {
   let start = 0;
   while (start < photos.length) {
-    const t = photos[start]!.t;
-    const day = Math.floor(t / DAY_MS);
+    const day = Math.floor(photos[start]!.t / DAY_MS);
     let end = start + 1;
     while (end < photos.length && Math.floor(photos[end]!.t / DAY_MS) === day) end += 1;
-    yield { start, end, t };
+    yield { start, end, day };
     start = end;
   }
 }
