@@ -171,6 +171,21 @@ describe('importing the shared corpus through the folder input', () => {
     await expect.poll(focused).toBe('0');
   });
 
+  it('is one tab stop: Tab leaves the grid and Shift+Tab comes back to the photo focused last', async () => {
+    const focused = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.index ?? null);
+    const stops = () => page.locator('[data-testid=library-grid] button[data-photo-id][tabindex="0"]').count();
+    expect(await stops()).toBe(1);
+    await page.locator('[data-testid=library-grid] button[data-index="0"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(focused).toBe('2');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBeNull();
+    await page.keyboard.press('Shift+Tab');
+    await expect.poll(focused).toBe('2');
+    expect(await stops()).toBe(1);
+  });
+
   it('recognises the same files imported again, and the same bytes under another name', async () => {
     const copies = mkdtempSync(join(tmpdir(), 'keepsake-copies-'));
     const some = manifest().files.slice(0, 3);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellPosition, cellSlots, firstRowAt, gridNeighbour, layoutTimeline, rowOfPhoto, rowsInBand, slotsFor, sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
+import { cellPosition, cellSlots, firstPhotoBelow, firstRowAt, gridNeighbour, layoutTimeline, rowOfPhoto, rowsInBand, slotsFor, sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
 import { dayKey, localSortMs, monthKey } from '../../src/pipeline/import/time';
 
 const at = (iso: string, id: string): TimelinePhoto => ({ id, t: Date.parse(`${iso}Z`) });
@@ -80,6 +80,13 @@ describe('cells near the view by slot', () => {
 
   it('draws a small library whole', () => {
     expect(cellSlots(layout.rows.slice(0, 3), count, 7).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+
+  it('finds the first photo whose row reaches below a line', () => {
+    const row = layout.rows.find((r) => r.kind === 'cells' && r.first > 100)!;
+    if (row.kind !== 'cells') throw new Error('no cells');
+    expect(firstPhotoBelow(layout.rows, row.top)).toBe(row.first);
+    expect(firstPhotoBelow(layout.rows, layout.height)).toBe(-1);
   });
 
   it('places a cell in its row and column', () => {

@@ -142,6 +142,12 @@ export function cellSlots(rows: readonly TimelineRow[], count: number, total: nu
   return slots;
 }
 
+/** The first photo in `rows` whose row reaches below `y` px, or -1. */
+export function firstPhotoBelow(rows: readonly TimelineRow[], y: number): number {
+  for (const row of rows) if (row.kind === 'cells' && row.top + row.height > y) return row.first;
+  return -1;
+}
+
 /** Where photo `index`'s cell sits in the timeline, px. */
 export function cellPosition(layout: TimelineLayout, index: number): { top: number; left: number } {
   const row = layout.rows[rowOfPhoto(layout.rows, index)] as CellsRow;
