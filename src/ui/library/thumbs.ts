@@ -11,8 +11,15 @@ const CAPACITY = 2000;
 
 export class ThumbCache {
   readonly #urls = new Map<string, Promise<string | null>>();
-  /** Reads asked for in this task, done together in one transaction (a transaction each is slow). */
-  #batch: Array<{ id: string; resolve: (url: string | null) => void }> = [];
+  /** Reads asked for and not yet sent, with how many cells still want each. */
+  readonly #waiting = new Map<string, { resolve: (url: string | null) => void; wanted: number }>();
+  /**
+   * One batch is read at a time; what is asked meanwhile waits for the next. A fast scroll asks for
+   * far more than can be read, and the cells it passed by let go of their photos before those are
+   * sent, so the photos in view when it stops are read next instead of after every one passed by.
+   */
+  #reading = false;
+  #scheduled = false;
   /** URLs evicted in this task, revoked together. */
   #revoked: string[] = [];
   /** URLs made on this thread (when the worker could not be used). */
@@ -25,30 +32,50 @@ export class ThumbCache {
     if (cached) {
       this.#urls.delete(photoId);
       this.#urls.set(photoId, cached);
+      const waiting = this.#waiting.get(photoId);
+      if (waiting) waiting.wanted++;
       return cached;
     }
-    const url = new Promise<string | null>((resolve) => {
-      if (this.#batch.push({ id: photoId, resolve }) === 1) queueMicrotask(() => void this.#readBatch());
-    });
+    const url = new Promise<string | null>((resolve) => this.#waiting.set(photoId, { resolve, wanted: 1 }));
     this.#urls.set(photoId, url);
     this.#evict();
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(() => void this.#readWaiting());
+    }
     return url;
   }
 
-  async #readBatch(): Promise<void> {
-    const batch = this.#batch;
-    this.#batch = [];
+  /** A cell no longer shows this photo: a read not yet sent for it is not sent unless another cell wants it. */
+  release(photoId: string): void {
+    const waiting = this.#waiting.get(photoId);
+    if (!waiting || --waiting.wanted > 0) return;
+    this.#waiting.delete(photoId);
+    this.#urls.delete(photoId);
+    waiting.resolve(null);
+  }
+
+  /** Read what is waiting, in one transaction (a transaction each is slow), then what waited meanwhile. */
+  async #readWaiting(): Promise<void> {
+    this.#scheduled = false;
+    if (this.#reading || !this.#waiting.size) return;
+    const batch = [...this.#waiting];
+    this.#waiting.clear();
+    this.#reading = true;
     let urls: Array<string | null>;
     try {
-      urls = await readerWorker().thumbnailUrls(batch.map(({ id }) => id), this.kind);
+      urls = await readerWorker().thumbnailUrls(batch.map(([id]) => id), this.kind);
     } catch {
       // No worker (or it failed): read here, as before there was one.
       const store = this.db.transaction('thumbs').store;
-      const records = await Promise.all(batch.map(({ id }) => store.get(id)));
+      const records = await Promise.all(batch.map(([id]) => store.get(id)));
       urls = records.map((record) => (record ? URL.createObjectURL(record[this.kind]) : null));
       for (const url of urls) if (url) this.#madeHere.add(url);
+    } finally {
+      this.#reading = false;
     }
-    batch.forEach(({ resolve }, i) => resolve(urls[i] ?? null));
+    batch.forEach(([, { resolve }], i) => resolve(urls[i] ?? null));
+    void this.#readWaiting();
   }
 
   clear(): void {
@@ -60,6 +87,9 @@ export class ThumbCache {
     while (this.#urls.size > this.capacity) {
       const [oldest, url] = this.#urls.entries().next().value as [string, Promise<string | null>];
       this.#urls.delete(oldest);
+      // Not read yet: it never will be (a later ask reads it anew).
+      this.#waiting.get(oldest)?.resolve(null);
+      this.#waiting.delete(oldest);
       this.#revoke(url);
     }
   }
@@ -86,15 +116,18 @@ export class ThumbCache {
  * photo (a recycled grid cell) shows nothing until that photo's thumbnail is there, never the last one's.
  */
 export function thumbnail(node: HTMLImageElement, params: { cache: ThumbCache; id: string }) {
-  let current = params.id;
-  const load = ({ cache, id }: { cache: ThumbCache; id: string }): void => {
-    if (id === current && node.hasAttribute('src')) return;
-    if (id !== current) node.removeAttribute('src');
-    current = id;
-    void cache.get(id).then((url) => {
-      if (url && current === id) node.src = url;
+  let current: { cache: ThumbCache; id: string } | null = null;
+  const load = (next: { cache: ThumbCache; id: string }): void => {
+    if (next.id === current?.id) return;
+    if (current) {
+      node.removeAttribute('src');
+      current.cache.release(current.id);
+    }
+    const asked = (current = next);
+    void next.cache.get(next.id).then((url) => {
+      if (url && current === asked) node.src = url;
     });
   };
   load(params);
-  return { update: load };
+  return { update: load, destroy: () => current?.cache.release(current.id) };
 }
