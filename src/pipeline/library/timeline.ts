@@ -135,8 +135,7 @@ export function slotsFor(layout: Pick<TimelineLayout, 'cell' | 'gap' | 'columns'
  */
 export function cellSlots(rows: readonly TimelineRow[], count: number, total: number): number[] {
   const size = Math.min(count, total);
-  const first = rows.find((row) => row.kind === 'cells')?.first ?? 0;
-  const start = Math.max(0, Math.min(first, total - size));
+  const start = Math.max(0, Math.min(firstPhotoBelow(rows, -Infinity), total - size));
   const slots = new Array<number>(size);
   for (let index = start; index < start + size; index++) slots[index % size] = index;
   return slots;

@@ -50,9 +50,14 @@ export class ThumbCache {
   release(photoId: string): void {
     const waiting = this.#waiting.get(photoId);
     if (!waiting || --waiting.wanted > 0) return;
-    this.#waiting.delete(photoId);
     this.#urls.delete(photoId);
-    waiting.resolve(null);
+    this.#unask(photoId);
+  }
+
+  /** Drop a read not yet sent; whoever waits on it gets null. */
+  #unask(photoId: string): void {
+    this.#waiting.get(photoId)?.resolve(null);
+    this.#waiting.delete(photoId);
   }
 
   /** Read what is waiting, in one transaction (a transaction each is slow), then what waited meanwhile. */
@@ -88,8 +93,7 @@ export class ThumbCache {
       const [oldest, url] = this.#urls.entries().next().value as [string, Promise<string | null>];
       this.#urls.delete(oldest);
       // Not read yet: it never will be (a later ask reads it anew).
-      this.#waiting.get(oldest)?.resolve(null);
-      this.#waiting.delete(oldest);
+      this.#unask(oldest);
       this.#revoke(url);
     }
   }
