@@ -311,12 +311,29 @@ export function lookOf(appearance: Float32Array): Float32Array | undefined {
  */
 export function lookSimilarity(a: Float32Array, b: Float32Array): number {
   if (a.length !== LOOK_LENGTH || b.length !== LOOK_LENGTH) return 0;
-  let structure = 0;
-  for (let i = 0; i < COARSE_CELLS; i++) structure += a[i]! * b[i]!;
-  let ab = 0;
-  for (let i = COARSE_CELLS; i < LOOK_ENERGY; i++) ab += a[i]! * b[i]!;
+  const structure = dot4(a, b, 0, COARSE_CELLS);
+  const ab = dot4(a, b, COARSE_CELLS, LOOK_ENERGY);
   const colour = Math.max(0, floored(ab, a[LOOK_ENERGY]!, b[LOOK_ENERGY]!));
   return Math.min(1, Math.max(0, structure - COLOUR_WEIGHT * (1 - colour)));
+}
+
+/**
+ * Σ a[i]·b[i] over [from, to) (a multiple of 4 long) in four running sums: independent additions
+ * keep the processor's pipeline full, twice the speed of one sum over the ~2 million pairs a
+ * memories run compares.
+ */
+function dot4(a: Float32Array, b: Float32Array, from: number, to: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = from; i < to; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  return s0 + s1 + s2 + s3;
 }
 
 function chromaEnergy(v: Float32Array): number {

@@ -6,10 +6,10 @@
 import type { SignalRecord } from '../../db/schema';
 import { memoryCandidates, type MemoryCandidate } from './candidates';
 import type { MemoryLibrary } from './library';
-import { libraryStats, rankMemories, replaySignals, type LibraryStats, type RankedMemory } from './rank';
+import { contentOf, libraryStats, rankMemories, replaySignals, type LibraryStats, type RankedMemory } from './rank';
 import type { TasteProfile } from './profile';
 import { titleMemory, whySentence } from '../story';
-import type { Language, MemoryFacts, MemoryKind, MemoryPhoto, WhyReason } from './types';
+import type { Language, MemoryFacts, MemoryKind, MemoryPhoto, MemoryTitle, WhyReason } from './types';
 
 export interface Memory {
   id: string;
@@ -62,6 +62,8 @@ export function libraryCandidates(library: MemoryLibrary, timings?: GenerationTi
   const lap = stopwatch(timings);
   const candidates = memoryCandidates(library);
   const stats = libraryStats(library, candidates);
+  // Counted now, while the library is read: the first ranking (a person's first favourite) then only ranks.
+  for (const candidate of candidates) contentOf(candidate, stats);
   lap('candidates');
   return { candidates, stats };
 }
@@ -102,13 +104,29 @@ export function wordMemories({ ranked, profile }: RankedLibrary, lang: Language,
 
 /** What a memory says in a language: its title (unless the person wrote their own), subtitle and why. */
 export function memoryWords(memory: { id: string; facts: MemoryFacts; reasons: readonly WhyReason[]; editedTitle: string | undefined }, lang: Language): Pick<Memory, 'title' | 'subtitle' | 'titleEdited' | 'why'> {
-  const generated = titleMemory(memory.facts, lang, variantOf(memory.id));
+  const generated = titleOf(memory.facts, lang, variantOf(memory.id));
   return {
     title: memory.editedTitle ?? generated.title,
     subtitle: generated.subtitle,
     titleEdited: memory.editedTitle !== undefined,
     why: whySentence(memory.reasons, lang),
   };
+}
+
+/**
+ * Titles by the facts they were written from, per language and wording. A worker keeps a library's
+ * candidates (and so their facts) from run to run: after a favourite or a dismissal only the ranking
+ * changes, and the thousands of titles of a big library need not be written again.
+ */
+const titlesWritten = new WeakMap<MemoryFacts, Map<string, MemoryTitle>>();
+
+function titleOf(facts: MemoryFacts, lang: Language, variant: number): MemoryTitle {
+  let written = titlesWritten.get(facts);
+  if (!written) titlesWritten.set(facts, (written = new Map()));
+  const key = `${lang} ${variant}`;
+  let title = written.get(key);
+  if (!title) written.set(key, (title = titleMemory(facts, lang, variant)));
+  return title;
 }
 
 /** Laps of one step after another into `timings`, when asked for. */
@@ -126,12 +144,11 @@ function stopwatch(timings?: GenerationTimings): (step: keyof GenerationTimings)
  * memory ranked higher gives way to the memory's next best photo, so the cards do not repeat.
  */
 function freshCover(cover: string, selection: readonly string[], photos: readonly MemoryPhoto[], used: Set<string>): string {
-  const byId = new Map(photos.map((photo) => [photo.id, photo]));
-  const choice = used.has(cover)
-    ? (selection
-        .filter((id) => !used.has(id))
-        .sort((a, b) => appeal(byId.get(b)) - appeal(byId.get(a)))[0] ?? cover)
-    : cover;
+  let choice = cover;
+  if (used.has(cover)) {
+    const byId = new Map(photos.map((photo) => [photo.id, photo]));
+    choice = selection.filter((id) => !used.has(id)).sort((a, b) => appeal(byId.get(b)) - appeal(byId.get(a)))[0] ?? cover;
+  }
   used.add(choice);
   return choice;
 }

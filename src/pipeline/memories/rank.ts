@@ -150,31 +150,81 @@ export function photoAppeal(photo: MemoryPhoto, profile: TasteProfile, stats: Li
 
 export function features(memory: MemoryCandidate, selection: Selection, profile: TasteProfile, stats: LibraryStats): number[] {
   const chosen = selection.photoIds.flatMap((id) => stats.photosById.get(id) ?? []);
+  const content = contentOf(memory, stats);
   const photos = memory.photos;
-  const shares = (key: (photo: MemoryPhoto) => readonly string[]): Map<string, number> => {
-    const counts = new Map<string, number>();
-    for (const photo of photos) for (const k of new Set(key(photo))) counts.set(k, (counts.get(k) ?? 0) + 1 / photos.length);
-    return counts;
-  };
-  const themeShares = shares((photo) => photo.themes);
-  const personShares = shares((photo) => photo.people);
-  const endMs = memory.facts.end ? Date.parse(`${memory.facts.end}T00:00:00Z`) : null;
+  let favourites = 0;
+  for (const photo of photos) if (profile.favourites.has(photo.id)) favourites++;
   const values: Record<Feature, number> = {
     bias: 1,
     quality: chosen.length ? chosen.reduce((sum, photo) => sum + photo.quality, 0) / chosen.length : 0,
-    size: Math.min(1, Math.log1p(photos.length) / Math.log(61)),
-    recency: endMs === null ? 0 : Math.exp(-Math.max(0, stats.now - endMs) / (365 * 86_400_000)),
-    anniversary: memory.kind === 'on-this-day' ? 1 : Math.min(1, anniversaryOf(memory, stats.now).share),
-    people: Math.max(0, ...memory.facts.people.map((person) => stats.importance.get(person.id) ?? 0)),
-    trip: tripValue(memory),
-    themeAffinity: [...themeShares].reduce((sum, [theme, share]) => sum + share * lift(profile.themes, theme, stats.themeBase.get(theme) ?? 0), 0),
-    personAffinity: [...personShares].reduce((sum, [person, share]) => sum + share * lift(profile.people, person, stats.personBase.get(person) ?? 0), 0),
+    size: content.size,
+    recency: content.recency,
+    anniversary: content.anniversary,
+    people: content.people,
+    trip: content.trip,
+    themeAffinity: [...content.themeShares].reduce((sum, [theme, share]) => sum + share * lift(profile.themes, theme, stats.themeBase.get(theme) ?? 0), 0),
+    personAffinity: [...content.personShares].reduce((sum, [person, share]) => sum + share * lift(profile.people, person, stats.personBase.get(person) ?? 0), 0),
     kindAffinity: lift(profile.kinds, memory.kind, 1 / MEMORY_KINDS.length),
-    favourites: Math.min(1, (3 * photos.filter((photo) => profile.favourites.has(photo.id)).length) / photos.length),
+    favourites: Math.min(1, (3 * favourites) / photos.length),
     novelty: profile.opened.has(memory.id) ? 0 : 1,
-    faces: photos.filter((photo) => photo.faceCount > 0).length / photos.length,
+    faces: content.faces,
   };
   return weightsOf(values);
+}
+
+/** The features of a memory that no signal changes: what it holds, when and where. */
+interface MemoryContent {
+  size: number;
+  recency: number;
+  anniversary: number;
+  /** Whole years ago of most of its anniversary photos (0: none). */
+  yearsAgo: number;
+  people: number;
+  trip: number;
+  faces: number;
+  /** Share of its photos with each theme, and with each person. */
+  themeShares: Map<string, number>;
+  personShares: Map<string, number>;
+}
+
+/**
+ * Content features by candidate, for the library statistics they were found with. A worker keeps a
+ * library's candidates and statistics while the library stands, and ranks them again after every
+ * signal: what they hold is counted once, not on every favourite.
+ */
+const contents = new WeakMap<MemoryCandidate, { stats: LibraryStats; content: MemoryContent }>();
+
+export function contentOf(memory: MemoryCandidate, stats: LibraryStats): MemoryContent {
+  const known = contents.get(memory);
+  if (known?.stats === stats) return known.content;
+  const photos = memory.photos;
+  const endMs = memory.facts.end ? Date.parse(`${memory.facts.end}T00:00:00Z`) : null;
+  const anniversary = anniversaryOf(memory, stats.now);
+  let faces = 0;
+  for (const photo of photos) if (photo.faceCount > 0) faces++;
+  const content: MemoryContent = {
+    size: Math.min(1, Math.log1p(photos.length) / Math.log(61)),
+    recency: endMs === null ? 0 : Math.exp(-Math.max(0, stats.now - endMs) / (365 * 86_400_000)),
+    anniversary: memory.kind === 'on-this-day' ? 1 : Math.min(1, anniversary.share),
+    yearsAgo: anniversary.yearsAgo,
+    people: Math.max(0, ...memory.facts.people.map((person) => stats.importance.get(person.id) ?? 0)),
+    trip: tripValue(memory),
+    faces: faces / photos.length,
+    themeShares: shares(photos, (photo) => photo.themes),
+    personShares: shares(photos, (photo) => photo.people),
+  };
+  contents.set(memory, { stats, content });
+  return content;
+}
+
+/** The share of the photos that have each key (a photo counts once per key, however often it lists it). */
+function shares(photos: readonly MemoryPhoto[], keys: (photo: MemoryPhoto) => readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const photo of photos) {
+    const list = keys(photo);
+    for (let i = 0; i < list.length; i++) if (list.indexOf(list[i]!) === i) counts.set(list[i]!, (counts.get(list[i]!) ?? 0) + 1 / photos.length);
+  }
+  return counts;
 }
 
 function tripValue(memory: MemoryCandidate): number {
@@ -265,7 +315,7 @@ function reasonFor(feature: Feature, memory: MemoryCandidate, profile: TasteProf
     case 'trip':
       return memory.kind === 'trip' ? [{ type: 'trip', days: memory.facts.days }] : [{ type: 'far', km: Math.round(memory.awayKm ?? 0) }];
     case 'anniversary':
-      return [{ type: 'anniversary', yearsAgo: memory.facts.yearsAgo ?? anniversaryOf(memory, stats.now).yearsAgo }];
+      return [{ type: 'anniversary', yearsAgo: memory.facts.yearsAgo ?? contentOf(memory, stats).yearsAgo }];
     case 'recency':
       return [{ type: 'recent' }];
     case 'quality':

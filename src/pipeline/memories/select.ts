@@ -37,15 +37,17 @@ export function selectionSize(n: number): number {
 export function selectPhotos(candidate: MemoryCandidate, prefs: SelectionPrefs, extra: readonly MemoryPhoto[] = []): Selection {
   const removed = prefs.removed ?? new Set<string>();
   const added = new Set(prefs.added ?? []);
-  const own = new Set(candidate.photos.map((photo) => photo.id));
-  const outsiders = extra.filter((photo) => added.has(photo.id) && !own.has(photo.id));
-  const pool = onePerGroup([...candidate.photos, ...outsiders].filter((photo) => !removed.has(photo.id)), prefs);
+  // Most memories have no edits: their own photos are the pool, without copying or a set of ids.
+  const own = extra.length ? new Set(candidate.photos.map((photo) => photo.id)) : null;
+  const outsiders = own ? extra.filter((photo) => added.has(photo.id) && !own.has(photo.id)) : [];
+  const photos = outsiders.length ? [...candidate.photos, ...outsiders] : candidate.photos;
+  const pool = onePerGroup(removed.size ? photos.filter((photo) => !removed.has(photo.id)) : photos, prefs);
   const about = new Set(candidate.facts.people.slice(0, candidate.kind === 'together' ? 2 : 1).map((person) => person.id));
   const worth = (photo: MemoryPhoto): number => photoWorth(photo, prefs, about);
-  const chosen: MemoryPhoto[] = pool.filter((photo) => added.has(photo.id));
+  const chosen: MemoryPhoto[] = added.size ? pool.filter((photo) => added.has(photo.id)) : [];
   const days = new Set(chosen.map((photo) => photoDayNumber(photo)));
   const people = new Set(chosen.flatMap((photo) => photo.people));
-  const left = pool.filter((photo) => !added.has(photo.id));
+  const left = added.size ? pool.filter((photo) => !added.has(photo.id)) : pool;
   const target = Math.max(chosen.length, selectionSize(pool.length));
   for (const photo of pickGreedily(left, chosen, target - chosen.length, worth, days, people)) {
     chosen.push(photo);
@@ -69,44 +71,59 @@ function pickGreedily(left: readonly MemoryPhoto[], chosen: readonly MemoryPhoto
   const n = left.length;
   const picks: MemoryPhoto[] = [];
   if (wanted <= 0 || !n) return picks;
-  const value = left.map((photo) => LAMBDA * worth(photo));
-  const day = left.map((photo) => photoDayNumber(photo));
-  // Each photo's sameness to the chosen ones, as of the first `seen[i]` picks of this run.
-  const sameness = left.map((photo) => chosen.reduce((max, other) => Math.max(max, similarity(photo, other)), 0));
-  const bound = new Float64Array(n);
+  const value = new Float64Array(n);
+  const day: Array<number | null> = new Array(n);
+  // Each photo's sameness to the chosen ones, as of the first `upTo[i]` picks of this run.
+  const sameness = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const photo = left[i]!;
+    value[i] = LAMBDA * worth(photo);
+    day[i] = photoDayNumber(photo);
+    for (const other of chosen) sameness[i] = Math.max(sameness[i]!, similarity(photo, other));
+  }
+  const heap = new BoundHeap(n);
+  const { bound } = heap;
   /** How many picks `bound[i]` has seen: all of them makes it the photo's exact score now. */
-  const upTo = new Int32Array(n).fill(-1);
-  const before = (a: number, b: number): boolean => bound[a]! > bound[b]! || (bound[a] === bound[b] && a < b);
-  const heap = new MaxHeap(before);
+  const upTo = new Int32Array(n);
   const scoreOf = (i: number, coverage: number): number => {
     const exact = value[i]! - (1 - LAMBDA) * sameness[i]! + coverage;
     // A score that is not a number never wins (unless nothing else can), as `>` never prefers it.
     return Number.isNaN(exact) ? -Infinity : exact;
   };
+  const coverageOf = (i: number): number => {
+    let bonus = days.has(day[i]!) ? 0 : NEW_DAY_BONUS;
+    for (const id of left[i]!.people) {
+      if (people.has(id)) continue;
+      bonus += NEW_PERSON_BONUS;
+      break;
+    }
+    return bonus;
+  };
   /** Bring photo i's score up to date, stopping early once it can no longer beat the next in line. */
   const update = (i: number): void => {
     const photo = left[i]!;
-    const coverage = (days.has(day[i]!) ? 0 : NEW_DAY_BONUS) + (photo.people.some((id) => !people.has(id)) ? NEW_PERSON_BONUS : 0);
+    const coverage = coverageOf(i);
     const next = heap.peek();
-    let seen = Math.max(0, upTo[i]!);
+    let seen = upTo[i]!;
     bound[i] = scoreOf(i, coverage);
-    while (seen < picks.length && (next === undefined || before(i, next))) {
+    while (seen < picks.length && (next < 0 || heap.before(i, next))) {
       sameness[i] = atLeast(photo, picks[seen]!, sameness[i]!);
       seen++;
       bound[i] = scoreOf(i, coverage);
     }
     upTo[i] = seen;
   };
-  for (let i = 0; i < n; i++) {
-    update(i);
-    heap.push(i);
-  }
+  // No photo is picked yet: every score is exact as it stands.
+  for (let i = 0; i < n; i++) bound[i] = scoreOf(i, coverageOf(i));
+  heap.fill();
   while (picks.length < wanted && heap.size) {
-    const top = heap.pop()!;
-    if (upTo[top] !== picks.length) {
+    let top = heap.pop();
+    while (upTo[top] !== picks.length) {
       update(top);
+      // Exact now and still ahead of the rest: it is the pick (pushing it back would pop it again).
+      if (upTo[top] === picks.length && (heap.size === 0 || heap.before(top, heap.peek()))) break;
       heap.push(top);
-      continue;
+      top = heap.pop();
     }
     const photo = left[top]!;
     picks.push(photo);
@@ -117,48 +134,79 @@ function pickGreedily(left: readonly MemoryPhoto[], chosen: readonly MemoryPhoto
   return picks;
 }
 
-/** A binary max-heap of indices under `before` (a strict order). */
-class MaxHeap {
-  readonly #items: number[] = [];
-  constructor(private readonly before: (a: number, b: number) => boolean) {}
+/**
+ * A binary max-heap of the indices 0..n−1 by `bound` (the index breaks a tie: lower first). Typed
+ * arrays and no comparison callback: it holds every photo of a memory, a year's in a year memory.
+ */
+class BoundHeap {
+  readonly bound: Float64Array;
+  readonly #items: Int32Array;
+  #size = 0;
 
-  get size(): number {
-    return this.#items.length;
+  constructor(n: number) {
+    this.bound = new Float64Array(n);
+    this.#items = new Int32Array(n);
   }
 
-  peek(): number | undefined {
-    return this.#items[0];
+  get size(): number {
+    return this.#size;
+  }
+
+  before(a: number, b: number): boolean {
+    const bound = this.bound;
+    return bound[a]! > bound[b]! || (bound[a] === bound[b] && a < b);
+  }
+
+  /** Every index, ordered in O(n) (Floyd's heap construction). */
+  fill(): void {
+    const n = this.bound.length;
+    for (let i = 0; i < n; i++) this.#items[i] = i;
+    this.#size = n;
+    for (let at = (n >> 1) - 1; at >= 0; at--) this.#down(at);
+  }
+
+  /** The best index, or −1 when empty. */
+  peek(): number {
+    return this.#size ? this.#items[0]! : -1;
   }
 
   push(item: number): void {
     const items = this.#items;
-    let at = items.push(item) - 1;
+    let at = this.#size++;
     while (at > 0) {
       const parent = (at - 1) >> 1;
-      if (!this.before(items[at]!, items[parent]!)) break;
-      [items[at], items[parent]] = [items[parent]!, items[at]!];
+      if (!this.before(item, items[parent]!)) break;
+      items[at] = items[parent]!;
       at = parent;
     }
+    items[at] = item;
   }
 
-  pop(): number | undefined {
+  pop(): number {
     const items = this.#items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length && last !== undefined) {
-      items[0] = last;
-      for (let at = 0; ; ) {
-        const l = 2 * at + 1;
-        const r = l + 1;
-        let best = at;
-        if (l < items.length && this.before(items[l]!, items[best]!)) best = l;
-        if (r < items.length && this.before(items[r]!, items[best]!)) best = r;
-        if (best === at) break;
-        [items[at], items[best]] = [items[best]!, items[at]!];
-        at = best;
-      }
+    const top = items[0]!;
+    this.#size--;
+    if (this.#size) {
+      items[0] = items[this.#size]!;
+      this.#down(0);
     }
     return top;
+  }
+
+  #down(from: number): void {
+    const items = this.#items;
+    const item = items[from]!;
+    let at = from;
+    for (;;) {
+      const l = 2 * at + 1;
+      if (l >= this.#size) break;
+      const r = l + 1;
+      const child = r < this.#size && this.before(items[r]!, items[l]!) ? r : l;
+      if (!this.before(items[child]!, item)) break;
+      items[at] = items[child]!;
+      at = child;
+    }
+    items[at] = item;
   }
 }
 
@@ -217,20 +265,21 @@ function atLeast(a: MemoryPhoto, b: MemoryPhoto, floor: number): number {
 
 /**
  * Shared distinct items over all distinct items. The lists are a photo's few people or themes and
- * this runs for millions of pairs, so it counts in place instead of building sets.
+ * this runs for millions of pairs, so it counts in place instead of building sets, and answers the
+ * common cases (an empty list, one item each) at once.
  */
 function jaccard(a: readonly string[], b: readonly string[]): number {
-  if (!a.length && !b.length) return 1;
+  if (!a.length) return b.length ? 0 : 1;
+  if (!b.length) return 0;
+  if (a.length === 1 && b.length === 1) return a[0] === b[0] ? 1 : 0;
   let shared = 0;
   let union = 0;
-  a.forEach((item, i) => {
-    if (a.indexOf(item) !== i) return;
+  for (let i = 0; i < a.length; i++) {
+    if (a.indexOf(a[i]!) !== i) continue;
     union++;
-    if (b.includes(item)) shared++;
-  });
-  b.forEach((item, j) => {
-    if (b.indexOf(item) === j && !a.includes(item)) union++;
-  });
+    if (b.includes(a[i]!)) shared++;
+  }
+  for (let j = 0; j < b.length; j++) if (b.indexOf(b[j]!) === j && !a.includes(b[j]!)) union++;
   return shared / union;
 }
 
