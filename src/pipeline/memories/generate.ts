@@ -114,18 +114,22 @@ export function memoryWords(memory: { id: string; facts: MemoryFacts; reasons: r
 }
 
 /**
- * Titles by the facts they were written from, per language and wording. A worker keeps a library's
- * candidates (and so their facts) from run to run: after a favourite or a dismissal only the ranking
- * changes, and the thousands of titles of a big library need not be written again.
+ * Titles by what they were written from: the facts, the language and the wording. After a
+ * favourite or a dismissal only the ranking changes, and the thousands of titles of a big library
+ * need not be written again; the facts are compared by value, as the memories worded after a reload
+ * are read from storage while the ones ranked later are made from the library. Forgotten whole
+ * when it grows past a few libraries' worth.
  */
-const titlesWritten = new WeakMap<MemoryFacts, Map<string, MemoryTitle>>();
+const titlesWritten = new Map<string, MemoryTitle>();
+const MAX_TITLES_KEPT = 50_000;
 
 function titleOf(facts: MemoryFacts, lang: Language, variant: number): MemoryTitle {
-  let written = titlesWritten.get(facts);
-  if (!written) titlesWritten.set(facts, (written = new Map()));
-  const key = `${lang} ${variant}`;
-  let title = written.get(key);
-  if (!title) written.set(key, (title = titleMemory(facts, lang, variant)));
+  const key = `${lang} ${variant} ${JSON.stringify(facts)}`;
+  let title = titlesWritten.get(key);
+  if (!title) {
+    if (titlesWritten.size >= MAX_TITLES_KEPT) titlesWritten.clear();
+    titlesWritten.set(key, (title = titleMemory(facts, lang, variant)));
+  }
   return title;
 }
 
