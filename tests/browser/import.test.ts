@@ -144,6 +144,72 @@ describe('importing the shared corpus through the folder input', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('reads no thumbnails during a fling and shows the photos in view once it stops', async () => {
+    // A narrow window, so that the grid does not hold the whole library and a fling passes photos not read yet.
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 720, height: 900 });
+    // Every photo given to a cell from the page's start: those may have been read before the fling.
+    await page.addInitScript(() => {
+      const given = new Set<string>();
+      Object.assign(window, { __photosGiven: given });
+      new MutationObserver((records) => {
+        for (const record of records) {
+          const target = record.target as HTMLElement;
+          if (record.type === 'attributes' && target.dataset?.photoId) given.add(target.dataset.photoId);
+          for (const node of record.addedNodes) if (node instanceof HTMLElement) for (const cell of node.querySelectorAll<HTMLElement>('[data-photo-id]')) given.add(cell.dataset.photoId!);
+        }
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-photo-id'] });
+    });
+    // A new page: the earlier tests scrolled through the library, and its thumbnails would come from memory.
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=library-grid] img[src^="blob:"]').length >= 3);
+    try {
+      const fling = await page.getByTestId('library-grid').evaluate(async (scroller) => {
+        const idsShown = () => new Set([...scroller.querySelectorAll<HTMLElement>('button[data-photo-id]')].filter((cell) => cell.querySelector('img[src]')).map((cell) => cell.dataset.photoId!));
+        const frame = () => new Promise(requestAnimationFrame);
+        scroller.scrollTop = 0;
+        await new Promise((resolve) => setTimeout(resolve, 800));
+        // The first step follows a pause (no fling yet): the photos it brings near may be read.
+        scroller.scrollTop += 250;
+        await frame();
+        const given = (window as unknown as { __photosGiven: Set<string> }).__photosGiven;
+        const mayShow = new Set(given);
+        const before = given.size;
+        let frames = 0;
+        const readInFling: string[] = [];
+        let last = performance.now();
+        while (scroller.scrollTop + scroller.clientHeight < scroller.scrollHeight - 1) {
+          scroller.scrollTop += 250;
+          await frame();
+          const now = performance.now();
+          const shown = [...idsShown()].filter((id) => !mayShow.has(id));
+          // Only a frame that came in time belongs to the fling (a stalled machine makes a pause, and reads).
+          if (now - last < 80) readInFling.push(...shown);
+          for (const id of shown) mayShow.add(id);
+          last = now;
+          frames++;
+        }
+        const stopped = performance.now();
+        const inView = () => [...scroller.querySelectorAll('img')].filter((img) => {
+          const box = img.getBoundingClientRect();
+          const view = scroller.getBoundingClientRect();
+          return box.bottom > view.top && box.top < view.bottom;
+        });
+        while (performance.now() - stopped < 5000 && !inView().every((img) => img.getAttribute('src'))) await new Promise((resolve) => setTimeout(resolve, 20));
+        return { frames, passedUnread: given.size - before, readInFling, inView: inView().length, shown: inView().filter((img) => img.getAttribute('src')).length };
+      });
+      expect(fling.frames).toBeGreaterThanOrEqual(5);
+      // The fling passed photos that no cell had before (the grid holds about a third of the library).
+      expect(fling.passedUnread).toBeGreaterThanOrEqual(10);
+      expect(fling.readInFling).toEqual([]);
+      expect(fling.inView).toBeGreaterThan(0);
+      expect(fling.shown).toBe(fling.inView);
+    } finally {
+      await page.setViewportSize(size);
+      await page.getByTestId('library-grid').evaluate((scroller) => scroller.scrollTo({ top: 0 }));
+    }
+  });
+
   it('opens the viewer, moves with the arrow keys and closes with Escape', async () => {
     await page.locator('[data-testid=library-grid] button[data-photo-id]').first().click();
     const viewer = page.getByTestId('viewer');

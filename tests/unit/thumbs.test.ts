@@ -42,4 +42,22 @@ describe('ThumbCache', () => {
     expect(again).not.toBe(passed);
     expect(await text(await again)).toBe('b');
   });
+
+  it('reads nothing while held, then only what cells still want', async () => {
+    const cache = new ThumbCache(await library('thumbs-hold', ['a', 'b', 'c']));
+    cache.hold(true);
+    let settled = 0;
+    const passed = cache.get('a');
+    const kept = cache.get('b');
+    void Promise.all([passed, kept]).then(() => settled++);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(0); // held: not read, not even with time to spare
+    cache.release('a'); // the cell moved on during the fling
+    cache.hold(false);
+    expect(await passed).toBeNull();
+    expect(await text(await kept)).toBe('b');
+    // Once let go, asks are read as before.
+    expect(await text(await cache.get('c'))).toBe('c');
+  });
 });
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellPosition, cellSlots, firstPhotoBelow, firstRowAt, gridNeighbour, layoutTimeline, rowOfPhoto, rowsInBand, slotsFor, sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
+import { cellPosition, cellSlots, firstPhotoBelow, firstRowAt, gridNeighbour, layoutTimeline, rowOfPhoto, rowsInBand, slotsFor, sortNewestFirst, SCROLL_PAUSE_MS, THUMBNAIL_READ_MS, tooFastForThumbnails, type TimelinePhoto } from '../../src/pipeline/library/timeline';
 import { dayKey, localSortMs, monthKey } from '../../src/pipeline/import/time';
 
 const at = (iso: string, id: string): TimelinePhoto => ({ id, t: Date.parse(`${iso}Z`) });
@@ -120,3 +120,26 @@ describe('keyboard movement in the grid', () => {
     expect(gridNeighbour(rows, 10, 5, 'Home')).toBe(0);
   });
 });
+
+describe('thumbnails during a fling', () => {
+  const view = 860;
+  it('holds them while a cell would cross the view faster than a read takes', () => {
+    // A fling: 800 px a frame; a steady wheel: 100 px every 50 ms (a cell crosses in 430 ms).
+    expect(tooFastForThumbnails(800, 16, view)).toBe(true);
+    expect(tooFastForThumbnails(-800, 16, view)).toBe(true);
+    expect(tooFastForThumbnails(100, 50, view)).toBe(false);
+    // Just over and just under a view per read, 20 ms after the last scroll.
+    const edge = (view * 20) / THUMBNAIL_READ_MS;
+    expect(tooFastForThumbnails(edge + 1, 20, view)).toBe(true);
+    expect(tooFastForThumbnails(edge - 1, 20, view)).toBe(false);
+  });
+
+  it('reads at once after a jump that follows a pause, and when nothing is known yet', () => {
+    expect(tooFastForThumbnails(400_000, 2000, view)).toBe(false); // a month picked two seconds after the last scroll
+    expect(tooFastForThumbnails(400_000, SCROLL_PAUSE_MS + 1, view)).toBe(false);
+    expect(tooFastForThumbnails(400_000, SCROLL_PAUSE_MS, view)).toBe(true); // dragging the scroll bar
+    expect(tooFastForThumbnails(400_000, Infinity, view)).toBe(false); // the first scroll of the grid
+    expect(tooFastForThumbnails(800, 16, 0)).toBe(false); // not laid out yet
+  });
+});
+

@@ -203,3 +203,18 @@ export function gridNeighbour(rows: readonly TimelineRow[], total: number, index
   }
   return index;
 }
+
+/** A read of thumbnails takes about this long: a cell that crosses the view faster is gone before its photo arrives. */
+export const THUMBNAIL_READ_MS = 250;
+/** No scroll for this long: the view has stopped (a moving one scrolls every frame). */
+export const SCROLL_PAUSE_MS = 100;
+
+/**
+ * Whether the view moves too fast for thumbnails to be worth reading: the scroll moved `movedPx`
+ * since the last one, `elapsedMs` ago, and at that pace a cell crosses the view in less than a read
+ * takes. A jump after a pause (a month picked, Home or End) is no fling: its photos are read at once.
+ */
+export function tooFastForThumbnails(movedPx: number, elapsedMs: number, viewportPx: number): boolean {
+  if (viewportPx <= 0 || elapsedMs > SCROLL_PAUSE_MS) return false;
+  return Math.abs(movedPx) * THUMBNAIL_READ_MS > viewportPx * Math.max(elapsedMs, 1);
+}

@@ -20,6 +20,8 @@ export class ThumbCache {
    */
   #reading = false;
   #scheduled = false;
+  /** While the view moves too fast for a read to arrive in time, nothing is read (see `hold`). */
+  #held = false;
   /** URLs evicted in this task, revoked together. */
   #revoked: string[] = [];
   /** URLs made on this thread (when the worker could not be used). */
@@ -39,11 +41,21 @@ export class ThumbCache {
     const url = new Promise<string | null>((resolve) => this.#waiting.set(photoId, { resolve, wanted: 1 }));
     this.#urls.set(photoId, url);
     this.#evict();
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      queueMicrotask(() => void this.#readWaiting());
-    }
+    this.#schedule();
     return url;
+  }
+
+  /**
+   * Hold the reads while the view moves faster than they arrive, and let them go when it slows or
+   * stops: a fling past thousands of photos would otherwise read, decode and draw each one it passed
+   * for the moment it was in view, on the same two cores that draw the frames (at 100,000 photos
+   * that work made the scroll's longest frames). Asks wait meanwhile, and the cells that move on let
+   * go of theirs, so what is read on release is what is near the view then.
+   */
+  hold(held: boolean): void {
+    if (this.#held === held) return;
+    this.#held = held;
+    if (!held) this.#schedule();
   }
 
   /** A cell no longer shows this photo: a read not yet sent for it is not sent unless another cell wants it. */
@@ -60,10 +72,16 @@ export class ThumbCache {
     this.#waiting.delete(photoId);
   }
 
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => void this.#readWaiting());
+  }
+
   /** Read what is waiting, in one transaction (a transaction each is slow), then what waited meanwhile. */
   async #readWaiting(): Promise<void> {
     this.#scheduled = false;
-    if (this.#reading || !this.#waiting.size) return;
+    if (this.#reading || this.#held || !this.#waiting.size) return;
     const batch = [...this.#waiting];
     this.#waiting.clear();
     this.#reading = true;
