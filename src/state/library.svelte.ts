@@ -25,7 +25,7 @@ import { ImportRunner, unfinishedJobs, type ImportProgress, type ImportSource } 
 import { WorkerPool, createImportWorker, poolSizeFor } from '../bridge/pool';
 import type { ImportWorkerApi } from '../../workers/import.worker';
 import { sortNewestFirst, type TimelinePhoto } from '../pipeline/library/timeline';
-import { filterLibrary, indexDates, indexPlaces, PHOTO_KINDS, type AnalysisSummaries, type AnalysisSummary, type DateFilter, type KindFilter, type TimelineColumns } from '../pipeline/library/filters';
+import { AnalysisSummaryMap, filterLibrary, indexDates, indexPlaces, PHOTO_KINDS, type AnalysisSummaries, type AnalysisSummary, type DateFilter, type KindFilter, type TimelineColumns } from '../pipeline/library/filters';
 import { readerWorker } from '../bridge/reader';
 import { StringPool, shareEvent, shareGroup, shareMemory, sharePerson } from '../pipeline/library/string-pool';
 
@@ -64,7 +64,7 @@ export class Library {
   lastImportMs = 0;
   analysis = $state.raw<AnalysisProgress | null>(null);
   /** Analysis summaries by photo id (replaced whole on every batch). */
-  analyses = $state.raw<Map<string, AnalysisSummary>>(new Map());
+  analyses = $state.raw<AnalysisSummaryMap>(new AnalysisSummaryMap());
   similarGroups = $state.raw<SimilarGroup[]>([]);
   filter = $state<LibraryFilter>('all');
   /** Show only photos taken at this place (a key of `places`), or anywhere. */
@@ -467,7 +467,7 @@ export class Library {
   /** Summaries of the given analyses (or all of them), merged into the map in one replacement. */
   async #loadAnalyses(ids?: string[]): Promise<void> {
     const summaries = await this.#analysisSummaries(ids);
-    const next = new Map(this.analyses);
+    const next = new AnalysisSummaryMap(this.analyses);
     for (let i = 0; i < summaries.ids.length; i++) {
       next.set(this.#strings.share(summaries.ids[i]!), { kind: PHOTO_KINDS[summaries.kinds[i]!] ?? 'photo', quality: summaries.quality[i]!, faces: summaries.faces[i]! });
       // A whole library's summaries go into the map a slice at a time, the page drawing in between.

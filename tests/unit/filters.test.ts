@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countryKey, filterLibrary, indexDates, indexPlaces, photosInDate, placeKey, type AnalysisSummary, type FilterSources, type LibraryFilters } from '../../src/pipeline/library/filters';
+import { AnalysisSummaryMap, countryKey, filterLibrary, indexDates, indexPlaces, photosInDate, placeKey, type AnalysisSummary, type FilterSources, type LibraryFilters } from '../../src/pipeline/library/filters';
 import { sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
 
 const at = (iso: string, id: string): TimelinePhoto => ({ id, t: Date.parse(`${iso}Z`) });
@@ -109,3 +109,47 @@ describe('filterLibrary', () => {
     expect(asked).toEqual(['places']);
   });
 });
+
+describe('AnalysisSummaryMap', () => {
+  it('gives back each summary it was given: every kind, face counts, quality to 1/4095', () => {
+    const given: Array<[string, AnalysisSummary]> = [
+      ['a', { kind: 'photo', quality: 0.8312, faces: 3 }],
+      ['b', { kind: 'screenshot', quality: 0, faces: 0 }],
+      ['c', { kind: 'document', quality: 1, faces: 0 }],
+      ['d', { kind: 'receipt', quality: 0.5, faces: 1 }],
+      ['e', { kind: 'other', quality: 0.0001, faces: 250 }],
+    ];
+    const map = new AnalysisSummaryMap();
+    for (const [id, summary] of given) map.set(id, summary);
+    expect(map.size).toBe(5);
+    for (const [id, summary] of given) {
+      const back = map.get(id)!;
+      expect({ kind: back.kind, faces: back.faces }).toEqual({ kind: summary.kind, faces: summary.faces });
+      expect(Math.abs(back.quality - summary.quality)).toBeLessThanOrEqual(0.5 / 4095);
+    }
+    expect(map.get('nope')).toBeUndefined();
+    expect([...map.values()].map((summary) => summary.kind)).toEqual(given.map(([, summary]) => summary.kind));
+  });
+
+  it('keeps out-of-range values in range and leaves the map it was copied from as it was', () => {
+    const map = new AnalysisSummaryMap().set('a', { kind: 'photo', quality: 1.7, faces: 100_000 });
+    expect(map.get('a')).toEqual({ kind: 'photo', quality: 1, faces: 2 ** 14 - 1 });
+    const copy = new AnalysisSummaryMap(map).set('b', { kind: 'other', quality: Number.NaN, faces: 0 });
+    expect(copy.get('b')).toEqual({ kind: 'other', quality: 0, faces: 0 });
+    expect(map.get('b')).toBeUndefined();
+    expect(copy.get('a')).toEqual(map.get('a'));
+  });
+
+  it('serves the kind filters like a map of objects', () => {
+    const photos = [{ id: 'x', t: 3 }, { id: 'y', t: 2 }, { id: 'z', t: 1 }];
+    const analyses = new AnalysisSummaryMap()
+      .set('x', { kind: 'photo', quality: 0.4, faces: 2 })
+      .set('y', { kind: 'receipt', quality: 0.9, faces: 0 })
+      .set('z', { kind: 'photo', quality: 0.7, faces: 0 });
+    const run = (kind: LibraryFilters['kind']) => filterLibrary(photos, { kind, people: [], place: null, date: null }, { ...sources(), analyses: () => analyses }).map((p) => p.id);
+    expect(run('photos')).toEqual(['x', 'z']);
+    expect(run('junk')).toEqual(['y']);
+    expect(run('faces')).toEqual(['x']);
+  });
+});
+

@@ -1,6 +1,6 @@
 /** How an event is named and dated on its card, and which photo stands for it. */
 import type { EventRecord } from '../../db/schema';
-import type { AnalysisSummary } from '../../state/library.svelte';
+import type { AnalysisSummaryLookup } from '../../pipeline/library/filters';
 import { formatDay, formatDayRange } from '../format';
 
 /** The place, or the day when there is no place (issue 6 brings real titles in many languages). */
@@ -14,7 +14,7 @@ export function dateRange(event: EventRecord): string {
 }
 
 /** The best photo (not a screenshot or document) of the event, else its first photo. */
-export function eventCover(event: EventRecord, analyses: ReadonlyMap<string, AnalysisSummary>): string | null {
+export function eventCover(event: EventRecord, analyses: AnalysisSummaryLookup): string | null {
   let best: string | null = null;
   let bestScore = -Infinity;
   for (const id of event.photoIds) {
