@@ -469,7 +469,7 @@ export class Library {
     const summaries = await this.#analysisSummaries(ids);
     const next = new AnalysisSummaryMap(this.analyses);
     for (let i = 0; i < summaries.ids.length; i++) {
-      next.set(this.#strings.share(summaries.ids[i]!), { kind: PHOTO_KINDS[summaries.kinds[i]!] ?? 'photo', quality: summaries.quality[i]!, faces: summaries.faces[i]! });
+      next.setRow(this.#strings.share(summaries.ids[i]!), summaries, i);
       // A whole library's summaries go into the map a slice at a time, the page drawing in between.
       if (i % SUMMARY_SLICE === SUMMARY_SLICE - 1) await yieldToPage();
     }

@@ -140,6 +140,14 @@ describe('AnalysisSummaryMap', () => {
     expect(copy.get('a')).toEqual(map.get('a'));
   });
 
+  it('takes a row of the reader worker\'s columns as it takes the same summary', () => {
+    const columns = { ids: ['a', 'b'], kinds: Uint8Array.of(2, 9), quality: Float32Array.of(0.25, 0.75), faces: Uint16Array.of(0, 4) };
+    const rows = new AnalysisSummaryMap().setRow('a', columns, 0).setRow('b', columns, 1);
+    const summaries = new AnalysisSummaryMap().set('a', { kind: 'document', quality: 0.25, faces: 0 }).set('b', { kind: 'photo', quality: 0.75, faces: 4 });
+    // An unknown kind code (9) reads as a photo, as an unknown kind name does.
+    expect([...rows.values()]).toEqual([...summaries.values()]);
+  });
+
   it('serves the kind filters like a map of objects', () => {
     const photos = [{ id: 'x', t: 3 }, { id: 'y', t: 2 }, { id: 'z', t: 1 }];
     const analyses = new AnalysisSummaryMap()

@@ -47,10 +47,19 @@ export class AnalysisSummaryMap implements AnalysisSummaryLookup {
   }
 
   set(photoId: string, summary: AnalysisSummary): this {
-    const kind = Math.max(0, PHOTO_KINDS.indexOf(summary.kind as (typeof PHOTO_KINDS)[number]));
-    const faces = Math.min(summary.faces, 2 ** FACE_BITS - 1);
-    const quality = Math.round(Math.min(1, Math.max(0, summary.quality || 0)) * QUALITY_STEPS);
-    this.#packed.set(photoId, kind | (faces << KIND_BITS) | (quality << (KIND_BITS + FACE_BITS)));
+    return this.#put(photoId, Math.max(0, PHOTO_KINDS.indexOf(summary.kind as (typeof PHOTO_KINDS)[number])), summary.faces, summary.quality);
+  }
+
+  /** Row `row` of the reader worker's columns, under `photoId`: its kind is already a code. */
+  setRow(photoId: string, columns: AnalysisSummaries, row: number): this {
+    return this.#put(photoId, columns.kinds[row]!, columns.faces[row]!, columns.quality[row]!);
+  }
+
+  #put(photoId: string, kindCode: number, faces: number, quality: number): this {
+    const kind = kindCode < PHOTO_KINDS.length ? kindCode : 0;
+    const faceCount = Math.min(faces, 2 ** FACE_BITS - 1);
+    const steps = Math.round(Math.min(1, Math.max(0, quality || 0)) * QUALITY_STEPS);
+    this.#packed.set(photoId, kind | (faceCount << KIND_BITS) | (steps << (KIND_BITS + FACE_BITS)));
     return this;
   }
 
