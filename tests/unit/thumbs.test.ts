@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { openKeepsakeDB, RECORD_SCHEMA } from '../../src/db/schema';
-import { ThumbCache } from '../../src/ui/library/thumbs';
+import { DELIVERY_SLICE, ThumbCache } from '../../src/ui/library/thumbs';
 
 // Node has no Worker: the cache reads the stored thumbnails itself, as a page without one does.
 async function library(name: string, ids: string[]) {
@@ -59,5 +59,19 @@ describe('ThumbCache', () => {
     // Once let go, asks are read as before.
     expect(await text(await cache.get('c'))).toBe('c');
   });
-});
 
+  it('hands a big batch to the cells a slice at a time, a frame (or, without frames, a task) between slices', async () => {
+    const ids = Array.from({ length: 2 * DELIVERY_SLICE + 5 }, (_, i) => `p${i}`);
+    const cache = new ThumbCache(await library('thumbs-slices', ids));
+    let given = 0;
+    const asked = ids.map((id) => cache.get(id));
+    for (const url of asked) void url.then(() => given++);
+    await asked[0];
+    // However many microtasks run, the next slice waits for the next task.
+    for (let tick = 0; tick < 50; tick++) await Promise.resolve();
+    expect(given).toBe(DELIVERY_SLICE);
+    const urls = await Promise.all(asked);
+    expect(given).toBe(ids.length);
+    expect(await text(urls.at(-1)!)).toBe(ids.at(-1));
+  });
+});
