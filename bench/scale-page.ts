@@ -111,7 +111,7 @@ function frameScripts(entry: PerformanceEntry): FrameScript[] {
 }
 
 /** Runs in the page: scroll the timeline from top to bottom, `step` px a frame. */
-export async function scrollThrough(step: number): Promise<Worst & { pixels: number; frames: number; ms: number; meanFrameMs: number; thumbnailsShownAtEnd: number }> {
+export async function scrollThrough(step: number): Promise<Worst & { pixels: number; frames: number; ms: number; meanFrameMs: number; thumbnailsShownAtEnd: number; longTasks: Array<{ atMs: number; ms: number }> }> {
   const scale = (window as unknown as ScaleWindow).__scale;
   const grid = document.querySelector<HTMLElement>('[data-testid=library-grid]')!;
   grid.scrollTop = 0;
@@ -126,12 +126,15 @@ export async function scrollThrough(step: number): Promise<Worst & { pixels: num
   // The last frames' tasks are reported a little later.
   await new Promise((resolve) => setTimeout(resolve, 300));
   const ms = performance.now() - started;
+  // When each task over 50 ms began, from the scroll's start: at the start, on the way, or at the end.
+  const longTasks = scale.tasks.filter((t) => t.start + t.ms >= started).map((t) => ({ atMs: Math.round(t.start - started), ms: Math.round(t.ms) }));
   return {
     pixels: Math.round(grid.scrollTop),
     frames,
     ms: Math.round(ms),
     meanFrameMs: Math.round((ms / Math.max(1, frames)) * 10) / 10,
     thumbnailsShownAtEnd: grid.querySelectorAll('img[src]').length,
+    longTasks,
     ...scale.worst(started, performance.now()),
   };
 }
