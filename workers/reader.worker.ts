@@ -8,6 +8,7 @@
  */
 import { expose, transfer } from 'comlink';
 import { openKeepsakeDB, type AnalysisRecord, type KeepsakeDatabase, type PhotoRecord } from '../src/db/schema';
+import { unanalysedPhotos } from '../src/db/analyses';
 import { PHOTO_KINDS, type AnalysisSummaries, type TimelineColumns } from '../src/pipeline/library/filters';
 
 let db: Promise<KeepsakeDatabase> | null = null;
@@ -38,6 +39,9 @@ const api = {
   },
 
   timeline,
+
+  /** Stored photos with no analysis by these model versions (a `versionKey`). */
+  unanalysed: async (versions: string): Promise<string[]> => unanalysedPhotos(await database(), versions),
 
   revoke(urls: string[]): void {
     for (const url of urls) URL.revokeObjectURL(url);

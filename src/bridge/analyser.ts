@@ -6,7 +6,6 @@
  */
 import { isStorageFull, storageFullMessage } from '../db/storage-full';
 import type { KeepsakeDatabase, TfBackend } from '../db/schema';
-import { stageVersions, versionKey } from '../vision/versions';
 import { WorkerPool } from './pool';
 import type { VisionWorkerApi } from '../../workers/vision.worker';
 
@@ -44,12 +43,6 @@ export const visionPoolSize = (cores = navigator.hardwareConcurrency || 2): numb
 export const createVisionWorker = (): Worker =>
   new Worker(new URL('../../workers/vision.worker.ts', import.meta.url), { type: 'module', name: 'vision' });
 
-/** Photos of `order` that have no analysis from the current model versions, in that order. */
-export async function pendingAnalysis(db: KeepsakeDatabase, order: string[]): Promise<string[]> {
-  const current = new Set(await db.getAllKeysFromIndex('analyses', 'byVersion', versionKey(stageVersions())));
-  return order.filter((id) => !current.has(id));
-}
-
 export class AnalysisRunner {
   #pool: WorkerPool<VisionWorkerApi>;
   #queue: string[] = [];
@@ -80,9 +73,8 @@ export class AnalysisRunner {
     return (await this.db.get('meta', PAUSED_KEY))?.value === true;
   }
 
-  /** Queue the library's unanalysed photos (newest first as given) and run unless paused. */
-  async enqueue(order: string[]): Promise<void> {
-    const pending = await pendingAnalysis(this.db, order);
+  /** Queue photos with no analysis by the current model versions (in the order given) and run unless paused. */
+  async enqueue(pending: string[]): Promise<void> {
     const queued = new Set(this.#queue);
     const added = pending.filter((id) => !queued.has(id));
     if (!added.length && this.#running) return;
@@ -104,13 +96,13 @@ export class AnalysisRunner {
     this.#setPhase('paused');
   }
 
-  async resume(order: string[]): Promise<void> {
+  async resume(pending: string[]): Promise<void> {
     this.#paused = false;
     this.#progress.notice = undefined;
     // Only a preference: with storage still full it cannot be stored, and the run says so itself.
     await this.db.put('meta', { key: PAUSED_KEY, value: false }).catch(() => undefined);
     if (this.#running) return this.#setPhase('running');
-    await this.enqueue(order);
+    await this.enqueue(pending);
   }
 
   /** Stop now: what is analysed stays; the rest waits (paused) until the person resumes. */

@@ -6,8 +6,8 @@
 import type { Library } from '../state/library.svelte';
 import { buildReport, type Report } from '../pipeline/report/report';
 import { WorkerPool, createImportWorker, poolSizeFor } from './pool';
-import { pendingAnalysis } from './analyser';
-import { versionKey } from '../vision/versions';
+import { unanalysedPhotos } from '../db/analyses';
+import { stageVersions, versionKey } from '../vision/versions';
 import type { ImportWorkerApi } from '../../workers/import.worker';
 import { MODELS } from '../../models/registry';
 import { libraryChanged, type SignalRecord } from '../db/schema';
@@ -194,7 +194,7 @@ export function installAutomation(library: Library): void {
       await tx.done;
       await library.analyseLibrary(true);
     },
-    unanalysed: async () => (await pendingAnalysis(library.db, await library.db.getAllKeys('photos'))).length,
+    unanalysed: async () => (await unanalysedPhotos(library.db, versionKey(stageVersions()))).length,
   };
 }
 

@@ -27,6 +27,8 @@ import type { ImportWorkerApi } from '../../workers/import.worker';
 import { sortNewestFirst, type TimelinePhoto } from '../pipeline/library/timeline';
 import { AnalysisSummaryMap, filterLibrary, indexDates, indexPlaces, PHOTO_KINDS, type AnalysisSummaries, type AnalysisSummary, type DateFilter, type KindFilter, type TimelineColumns } from '../pipeline/library/filters';
 import { readerWorker } from '../bridge/reader';
+import { unanalysedPhotos } from '../db/analyses';
+import { stageVersions, versionKey } from '../vision/versions';
 import { StringPool, shareEvent, shareGroup, shareMemory, sharePerson } from '../pipeline/library/string-pool';
 
 export interface LibraryPhoto extends TimelinePhoto {
@@ -237,22 +239,33 @@ export class Library {
   async analyseLibrary(explicit = false): Promise<void> {
     if (!this.#tabs.leading) return this.#tabs.ask({ kind: 'analyse' });
     if (this.importing || !this.#analyser || (!explicit && !this.#autoAnalyse)) return;
-    await this.#analyser.enqueue(await this.#analysisOrder());
+    await this.#analyser.enqueue(await this.#unanalysedInOrder());
     this.analysis = { ...this.#analyser.progress };
   }
 
-  /** Newest first as the grid shows them, then any photo stored but not yet in the grid. */
-  async #analysisOrder(): Promise<string[]> {
-    const shown = this.photos.map((photo) => photo.id);
-    const seen = new Set(shown);
-    const stored = await this.#db.getAllKeys('photos');
-    return [...shown, ...stored.filter((id) => !seen.has(id))];
+  /** Photos without a current analysis: newest first as the grid shows them, then any stored but not yet in the grid. */
+  async #unanalysedInOrder(): Promise<string[]> {
+    const pending = new Set(await this.#unanalysed());
+    const ordered: string[] = [];
+    for (const photo of this.photos) if (pending.delete(photo.id)) ordered.push(photo.id);
+    return [...ordered, ...pending];
+  }
+
+  /** Read in the reader worker: the page would otherwise take in every photo's key twice (src/db/analyses.ts). */
+  async #unanalysed(): Promise<string[]> {
+    const versions = versionKey(stageVersions());
+    try {
+      return await readerWorker().unanalysed(versions);
+    } catch {
+      // No worker (or it failed): read here.
+      return unanalysedPhotos(this.#db, versions);
+    }
   }
 
   pauseAnalysis = (): Promise<void> | undefined => this.#analyser?.pause();
   resumeAnalysis = async (): Promise<void> => {
     this.#autoAnalyse = true;
-    await this.#analyser?.resume(await this.#analysisOrder());
+    await this.#analyser?.resume(await this.#unanalysedInOrder());
   };
   stopAnalysis = (): Promise<void> | undefined => this.#analyser?.stop();
   /** Live TF.js tensors per vision worker, and after each round of repeated analysis (leak test). */
