@@ -29,6 +29,7 @@ import { AnalysisSummaryMap, filterLibrary, indexDates, indexPlaces, PHOTO_KINDS
 import { readerWorker } from '../bridge/reader';
 import { unanalysedPhotos } from '../db/analyses';
 import { stageVersions, versionKey } from '../vision/versions';
+import { RecentValues } from '../pipeline/library/recent';
 import { StringPool, shareEvent, shareGroup, shareMemory, sharePerson } from '../pipeline/library/string-pool';
 
 export interface LibraryPhoto extends TimelinePhoto {
@@ -648,8 +649,8 @@ export class Library {
   }
 }
 
-/** Each person's photos as a set, made when first filtered by and kept while the person record stands. */
-const personPhotos = new WeakMap<PersonRecord, ReadonlySet<string>>();
+/** The photos of the people filtered by last (a pair at most), as sets, while their records stand. */
+const personPhotos = new RecentValues<PersonRecord, ReadonlySet<string>>(2);
 
 function photosOfPerson(person: PersonRecord | undefined): ReadonlySet<string> {
   if (!person) return new Set();

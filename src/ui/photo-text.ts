@@ -7,9 +7,10 @@ import type { PersonRecord } from '../db/schema';
 import { t } from '../i18n/i18n.svelte';
 import { peopleByPhoto } from '../pipeline/people/summary';
 import { formatDay } from './format';
+import { RecentValues } from '../pipeline/library/recent';
 
 /** Named people's names by photo, made once per people list: the grid asks for every cell it draws. */
-const namesByPeople = new WeakMap<readonly PersonRecord[], Map<string, string[]>>();
+const namesByPeople = new RecentValues<readonly PersonRecord[], Map<string, string[]>>(1);
 
 function namesByPhoto(people: readonly PersonRecord[]): Map<string, string[]> {
   let map = namesByPeople.get(people);
