@@ -25,7 +25,7 @@ import { ImportRunner, unfinishedJobs, type ImportProgress, type ImportSource } 
 import { WorkerPool, createImportWorker, poolSizeFor } from '../bridge/pool';
 import type { ImportWorkerApi } from '../../workers/import.worker';
 import { sortNewestFirst, type TimelinePhoto } from '../pipeline/library/timeline';
-import { AnalysisSummaryMap, filterLibrary, indexDates, indexPlaces, PHOTO_KINDS, type AnalysisSummaries, type AnalysisSummary, type DateFilter, type KindFilter, type TimelineColumns } from '../pipeline/library/filters';
+import { AnalysisSummaryMap, filterLibrary, indexDates, indexPlaces, PHOTO_KINDS, positionsIn, type AnalysisSummaries, type AnalysisSummary, type DateFilter, type KindFilter, type TimelineColumns } from '../pipeline/library/filters';
 import { readerWorker } from '../bridge/reader';
 import { unanalysedPhotos } from '../db/analyses';
 import { stageVersions, versionKey } from '../vision/versions';
@@ -87,6 +87,7 @@ export class Library {
       grouped: () => this.grouped,
       photosOf: (id) => photosOfPerson(this.people.find((person) => person.id === id)),
       places: () => this.places,
+      positionOf: () => photoPositions.get(this.photos) ?? photoPositions.set(this.photos, positionsIn(this.photos)),
     }),
   );
   /** Photo id → its similar group and whether it is the group's pick. */
@@ -648,6 +649,9 @@ export class Library {
     this.photos = mergeNewestFirst(this.photos, sortNewestFirst(added));
   }
 }
+
+/** Each photo's position in the library's list, made for the list when a filter first needs it. */
+const photoPositions = new RecentValues<readonly LibraryPhoto[], ReadonlyMap<string, number>>(1);
 
 /** The photos of the people filtered by last (a pair at most), as sets, while their records stand. */
 const personPhotos = new RecentValues<PersonRecord, ReadonlySet<string>>(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AnalysisSummaryMap, countryKey, filterLibrary, indexDates, indexPlaces, photosInDate, placeKey, type AnalysisSummary, type FilterSources, type LibraryFilters } from '../../src/pipeline/library/filters';
+import { AnalysisSummaryMap, countryKey, filterLibrary, indexDates, indexPlaces, placeKey, positionsIn, type AnalysisSummary, type FilterSources, type LibraryFilters } from '../../src/pipeline/library/filters';
 import { sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
 
 const at = (iso: string, id: string): TimelinePhoto => ({ id, t: Date.parse(`${iso}Z`) });
@@ -53,7 +53,7 @@ describe('indexPlaces', () => {
   });
 });
 
-describe('indexDates and photosInDate', () => {
+describe('indexDates and the date filter', () => {
   it('counts photos per year and month, newest first', () => {
     expect(indexDates(photos)).toEqual([
       { year: 2024, count: 1, months: [{ month: 1, count: 1 }] },
@@ -64,12 +64,12 @@ describe('indexDates and photosInDate', () => {
   });
 
   it('cuts a year or a month out of the timeline at its exact bounds', () => {
-    expect(photosInDate(photos, { year: 2023, month: null }).map((p) => p.id)).toEqual(['eve', 'xmas', 'porto', 'lisbon-2', 'lisbon-1', 'feb']);
-    expect(photosInDate(photos, { year: 2024, month: null }).map((p) => p.id)).toEqual(['new-year']);
-    expect(photosInDate(photos, { year: 2023, month: 7 }).map((p) => p.id)).toEqual(['porto', 'lisbon-2', 'lisbon-1']);
-    expect(photosInDate(photos, { year: 2023, month: 12 }).map((p) => p.id)).toEqual(['eve', 'xmas']);
-    expect(photosInDate(photos, { year: 2020, month: null })).toEqual([]);
-    expect(photosInDate(photos, { year: 2030, month: 1 })).toEqual([]);
+    expect(filterLibrary(photos, { ...none, date: { year: 2023, month: null } }, sources()).map((p) => p.id)).toEqual(['eve', 'xmas', 'porto', 'lisbon-2', 'lisbon-1', 'feb']);
+    expect(filterLibrary(photos, { ...none, date: { year: 2024, month: null } }, sources()).map((p) => p.id)).toEqual(['new-year']);
+    expect(filterLibrary(photos, { ...none, date: { year: 2023, month: 7 } }, sources()).map((p) => p.id)).toEqual(['porto', 'lisbon-2', 'lisbon-1']);
+    expect(filterLibrary(photos, { ...none, date: { year: 2023, month: 12 } }, sources()).map((p) => p.id)).toEqual(['eve', 'xmas']);
+    expect(filterLibrary(photos, { ...none, date: { year: 2020, month: null } }, sources())).toEqual([]);
+    expect(filterLibrary(photos, { ...none, date: { year: 2030, month: 1 } }, sources())).toEqual([]);
   });
 });
 
@@ -107,6 +107,49 @@ describe('filterLibrary', () => {
     expect(asked).toEqual([]);
     filterLibrary(photos, { ...none, place: countryKey('BE') }, watching);
     expect(asked).toEqual(['places']);
+  });
+});
+
+describe('filterLibrary with photo positions', () => {
+  // 400 photos, a day apart, newest first; a person in every 7th, listed in no particular order.
+  const many = sortNewestFirst(Array.from({ length: 400 }, (_, i) => ({ id: `p${i}`, t: Date.UTC(2020, 0, 1) + i * 86_400_000 })));
+  const person = new Set(many.filter((_, i) => i % 7 === 3).map((p) => p.id).sort());
+  const lookups: FilterSources = {
+    analyses: () => new Map(many.map((p, i) => [p.id, { kind: i % 2 ? 'photo' : 'screenshot', quality: 0.5, faces: i % 3 }])),
+    grouped: () => new Set(many.filter((_, i) => i % 11 === 0).map((p) => p.id).reverse()),
+    photosOf: () => person,
+    places: () => ({ countries: [], photos: new Map([['everywhere', new Set(many.map((p) => p.id))]]) }),
+  };
+  const positions = positionsIn(many);
+
+  it('finds what a pass over every photo finds, in timeline order, for every kind of filter', () => {
+    const filters: Array<Partial<LibraryFilters>> = [
+      { people: ['someone'] },
+      { people: ['someone'], kind: 'faces' },
+      { kind: 'similar' },
+      { kind: 'similar', date: { year: 2020, month: 6 } },
+      { people: ['someone'], date: { year: 2020, month: null } },
+      { place: 'everywhere', people: ['someone'] },
+      { place: 'everywhere', kind: 'junk' },
+    ];
+    for (const filter of filters) {
+      const scanned = filterLibrary(many, { ...none, ...filter }, lookups).map((p) => p.id);
+      const looked = filterLibrary(many, { ...none, ...filter }, { ...lookups, positionOf: () => positions }).map((p) => p.id);
+      expect(looked.length).toBeGreaterThan(0);
+      expect(looked).toEqual(scanned);
+    }
+  });
+
+  it('looks up positions only for a set smaller than half the photos, and only when they are of this list', () => {
+    let asked = 0;
+    const counting = { ...lookups, positionOf: () => (asked++, positions) };
+    filterLibrary(many, { ...none, place: 'everywhere' }, counting);
+    expect(asked).toBe(0);
+    filterLibrary(many, { ...none, people: ['someone'] }, counting);
+    expect(asked).toBe(1);
+    // Positions of another list are not used: the answer is still right.
+    const fewer = many.slice(1);
+    expect(filterLibrary(fewer, { ...none, people: ['someone'] }, counting)).toEqual(fewer.filter((p) => person.has(p.id)));
   });
 });
 
