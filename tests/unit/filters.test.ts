@@ -118,7 +118,7 @@ describe('filterLibrary with photo positions', () => {
     analyses: () => new Map(many.map((p, i) => [p.id, { kind: i % 2 ? 'photo' : 'screenshot', quality: 0.5, faces: i % 3 }])),
     grouped: () => new Set(many.filter((_, i) => i % 11 === 0).map((p) => p.id).reverse()),
     photosOf: () => person,
-    places: () => ({ countries: [], photos: new Map([['everywhere', new Set(many.map((p) => p.id))]]) }),
+    places: () => ({ countries: [], photos: new Map([['everywhere', new Set(many.map((p) => p.id))]]), labels: new Map() }),
   };
   const positions = positionsIn(many);
 
