@@ -87,7 +87,7 @@ export class Library {
       grouped: () => this.grouped,
       photosOf: (id) => photosOfPerson(this.people.find((person) => person.id === id)),
       places: () => this.places,
-      positionOf: () => photoPositions.get(this.photos) ?? photoPositions.set(this.photos, positionsIn(this.photos)),
+      positionOf: () => positionsOf(this.photos),
     }),
   );
   /** Photo id → its similar group and whether it is the group's pick. */
@@ -162,6 +162,8 @@ export class Library {
     await Promise.all([this.#loadPhotos(), this.#loadAnalyses(), this.#loadPeople(), this.#loadEvents(), this.#loadMemories(), this.#loadFavourites(), this.#loadBooks()]);
     this.memorySettings = await readMemorySettings(this.#db, navigator.languages);
     this.loaded = true;
+    // 100,000 photos' positions take tens of ms: made while the page is idle, not in the first filter.
+    if ('requestIdleCallback' in window) requestIdleCallback(() => positionsOf(this.photos), { timeout: 10_000 });
     void this.refreshStorage();
     this.#analyser = new AnalysisRunner(this.#db, this.#analysisListener(), options.backend);
     this.#tabs = new Tabs({ changed: (change) => void this.#reload(change), requested: (request) => this.#requested(request) });
@@ -650,8 +652,10 @@ export class Library {
   }
 }
 
-/** Each photo's position in the library's list, made for the list when a filter first needs it. */
+/** Each photo's position in the library's list: made once the page is idle after the open, else when a filter first needs it. */
 const photoPositions = new RecentValues<readonly LibraryPhoto[], ReadonlyMap<string, number>>(1);
+
+const positionsOf = (photos: readonly LibraryPhoto[]): ReadonlyMap<string, number> => photoPositions.get(photos) ?? photoPositions.set(photos, positionsIn(photos));
 
 /** The photos of the people filtered by last (a pair at most), as sets, while their records stand. */
 const personPhotos = new RecentValues<PersonRecord, ReadonlySet<string>>(2);

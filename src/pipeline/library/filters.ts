@@ -277,12 +277,13 @@ export function filterLibrary<T extends TimelinePhoto>(photos: T[], filters: Lib
 }
 
 /**
- * Where the smallest set is under half of the range, its photos' positions in the range, in
+ * Where the smallest set is under a quarter of the range, its photos' positions in the range, in
  * timeline order (looked up, then sorted: a person's 5,000 photos instead of 100,000 lookups);
- * else null, and every position of the range is looked at.
+ * else null, and every position of the range is looked at. Measured in Node at 100,000 photos: a
+ * set of 5,000 1.9 ms instead of 10.7, 20,000 7.5 instead of 14.7, 40,000 22.9 instead of 18.0.
  */
 function positionsWorthLooking(photos: readonly TimelinePhoto[], start: number, end: number, smallest: ReadonlySet<string> | undefined, positionOf: FilterSources['positionOf']): Int32Array | null {
-  const positions = smallest && positionOf && smallest.size < (end - start) / 2 ? positionOf() : null;
+  const positions = smallest && positionOf && smallest.size < (end - start) / 4 ? positionOf() : null;
   if (!smallest || !positions || positions.size !== photos.length) return null;
   const found = new Int32Array(smallest.size);
   let n = 0;
