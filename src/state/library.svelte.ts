@@ -87,9 +87,11 @@ export class Library {
       grouped: () => this.grouped,
       photosOf: (id) => photosOfPerson(this.people.find((person) => person.id === id)),
       places: () => this.places,
-      positionOf: () => positionsOf(this.photos),
+      positionOf: () => this.#positions,
     }),
   );
+  /** Each photo's position in the library's list (filters look small sets up in it): made when first read, once the page is idle after the open. */
+  #positions = $derived(positionsIn(this.photos));
   /** Photo id → its similar group and whether it is the group's pick. */
   similarOf = $derived.by(() => {
     const map = new Map<string, { group: SimilarGroup; best: boolean }>();
@@ -163,7 +165,7 @@ export class Library {
     this.memorySettings = await readMemorySettings(this.#db, navigator.languages);
     this.loaded = true;
     // 100,000 photos' positions take tens of ms: made while the page is idle, not in the first filter.
-    if ('requestIdleCallback' in window) requestIdleCallback(() => positionsOf(this.photos), { timeout: 10_000 });
+    if ('requestIdleCallback' in window) requestIdleCallback(() => this.#positions, { timeout: 10_000 });
     void this.refreshStorage();
     this.#analyser = new AnalysisRunner(this.#db, this.#analysisListener(), options.backend);
     this.#tabs = new Tabs({ changed: (change) => void this.#reload(change), requested: (request) => this.#requested(request) });
@@ -651,11 +653,6 @@ export class Library {
     this.photos = mergeNewestFirst(this.photos, sortNewestFirst(added));
   }
 }
-
-/** Each photo's position in the library's list: made once the page is idle after the open, else when a filter first needs it. */
-const photoPositions = new RecentValues<readonly LibraryPhoto[], ReadonlyMap<string, number>>(1);
-
-const positionsOf = (photos: readonly LibraryPhoto[]): ReadonlyMap<string, number> => photoPositions.get(photos) ?? photoPositions.set(photos, positionsIn(photos));
 
 /** The photos of the people filtered by last (a pair at most), as sets, while their records stand. */
 const personPhotos = new RecentValues<PersonRecord, ReadonlySet<string>>(2);
