@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellPosition, cellSlots, firstPhotoBelow, firstRowAt, gridNeighbour, layoutTimeline, rowOfPhoto, rowsInBand, slotsFor, sortNewestFirst, SCROLL_PAUSE_MS, THUMBNAIL_READ_MS, tooFastForThumbnails, type TimelinePhoto } from '../../src/pipeline/library/timeline';
+import { cellPosition, cellSlots, firstPhotoBelow, firstRowAt, gridNeighbour, keepUnchangedCells, layoutTimeline, rowOfPhoto, rowsInBand, slotsFor, sortNewestFirst, SCROLL_PAUSE_MS, THUMBNAIL_READ_MS, tooFastForThumbnails, type GridCell, type TimelinePhoto } from '../../src/pipeline/library/timeline';
 import { dayKey, localSortMs, monthKey } from '../../src/pipeline/import/time';
 
 const at = (iso: string, id: string): TimelinePhoto => ({ id, t: Date.parse(`${iso}Z`) });
@@ -93,6 +93,36 @@ describe('cells near the view by slot', () => {
     const row = layout.rows.find((r) => r.kind === 'cells' && r.count > 2 && r.first > 100)!;
     if (row.kind !== 'cells') throw new Error('no cells');
     expect(cellPosition(layout, row.first + 2)).toEqual({ top: row.top, left: 2 * (layout.cell + layout.gap) });
+  });
+});
+
+describe('grid cells from one frame to the next', () => {
+  const cell = (index: number, changes: Partial<GridCell> = {}): GridCell => ({ index, id: `p${index}`, top: 100 * Math.floor(index / 4), left: 80 * (index % 4), label: `Photo ${index + 1}`, mark: null, tabStop: false, ...changes });
+
+  it('keeps the object of each slot whose cell reads the same, and takes the new one elsewhere', () => {
+    const previous = [cell(8), cell(1), cell(2), cell(3)];
+    // Slot 0 was given photo 4 (the view moved); slot 2 gained a mark; slot 3 became the tab stop.
+    const next = keepUnchangedCells([cell(4), cell(1), cell(2, { mark: '★' }), cell(3, { tabStop: true })], previous);
+    expect(next[0]).toEqual(cell(4));
+    expect(next[0]).not.toBe(previous[0]);
+    expect(next[1]).toBe(previous[1]);
+    expect(next[2]).toEqual(cell(2, { mark: '★' }));
+    expect(next[3]!.tabStop).toBe(true);
+  });
+
+  it('redraws a cell whose words changed though its photo did not (another language, a new name)', () => {
+    const previous = [cell(0), cell(1)];
+    const next = keepUnchangedCells([cell(0, { label: 'Foto 1' }), cell(1)], previous);
+    expect(next[0]!.label).toBe('Foto 1');
+    expect(next[1]).toBe(previous[1]);
+  });
+
+  it('keeps nothing when there was nothing, or when the slots grew', () => {
+    expect(keepUnchangedCells([cell(0)], [])).toEqual([cell(0)]);
+    const previous = [cell(0)];
+    const next = keepUnchangedCells([cell(0), cell(1)], previous);
+    expect(next[0]).toBe(previous[0]);
+    expect(next[1]).toEqual(cell(1));
   });
 });
 

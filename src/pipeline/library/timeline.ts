@@ -153,6 +153,39 @@ export function cellPosition(layout: TimelineLayout, index: number): { top: numb
   return { top: row.top, left: (index - row.first) * (layout.cell + layout.gap) };
 }
 
+/** Everything one grid cell shows: which photo, where, what it says to a screen reader, its mark. */
+export interface GridCell {
+  index: number;
+  id: string;
+  top: number;
+  left: number;
+  label: string;
+  /** The mark's text (★ best of a similar group, the junk kind), or null. */
+  mark: string | null;
+  /** Whether Tab stops at this cell (the grid's roving tab stop). */
+  tabStop: boolean;
+}
+
+/**
+ * `next`, with each cell that reads the same as the cell `previous` had in its slot replaced by that
+ * cell: the same object, so the grid leaves it alone. The grid draws its cells from one list made per
+ * frame, so that each cell depends on its own entry only. Had every cell read the view, the layout
+ * and the labels' sources itself, each of those would have one reader per cell (hundreds), and a
+ * cell given a new photo is taken off and put back in every one of those lists: at 100,000 photos
+ * that churn was most of what the scroll left for the garbage collector.
+ */
+export function keepUnchangedCells(next: GridCell[], previous: readonly GridCell[]): GridCell[] {
+  for (let slot = 0; slot < next.length; slot++) {
+    const before = previous[slot];
+    if (before && sameCell(before, next[slot]!)) next[slot] = before;
+  }
+  return next;
+}
+
+function sameCell(a: GridCell, b: GridCell): boolean {
+  return a.index === b.index && a.id === b.id && a.top === b.top && a.left === b.left && a.label === b.label && a.mark === b.mark && a.tabStop === b.tabStop;
+}
+
 /** Index into `rows` of the cells row holding photo `index` (binary search on `first`). */
 export function rowOfPhoto(rows: readonly TimelineRow[], index: number): number {
   let lo = 0;
