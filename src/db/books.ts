@@ -2,7 +2,8 @@
  * Books in IndexedDB: made from a memory through the pure layout (src/pipeline/book), then the
  * person's to keep; every change is saved at once (autosave).
  */
-import type { BookRecord, EventRecord, KeepsakeDatabase } from './schema';
+import type { BookRecord, KeepsakeDatabase } from './schema';
+import type { LibraryEvent } from '../pipeline/library/library-event';
 import { bookFromMemory, type BookSourceMemory, type BookSourcePhoto } from '../pipeline/book/from-memory';
 import { formatById, labById } from '../pipeline/book/formats';
 import { layoutBook } from '../pipeline/book/layout';
@@ -19,7 +20,7 @@ export interface MadeBook {
 export interface BookContext {
   favourites: ReadonlySet<string>;
   /** The event a photo belongs to (the page holds them all: reading every event for a few photos took seconds at 100,000). */
-  eventOf: (photoId: string) => Pick<EventRecord, 'id' | 'photoPlaces'> | undefined;
+  eventOf: (photoId: string) => Pick<LibraryEvent, 'id' | 'photoPlaces'> | undefined;
 }
 
 export async function makeBookFromMemory(db: KeepsakeDatabase, memory: BookSourceMemory, formatId: string, labId: string, lang: Language, context: BookContext): Promise<MadeBook> {
@@ -61,7 +62,7 @@ export async function sourcePhotos(db: KeepsakeDatabase, ids: readonly string[],
       favourite: favourites.has(photo.id),
       localMs: dated ? photo.localSortMs : null,
       eventId: event?.id ?? null,
-      town: event?.photoPlaces[photo.id]?.split(',')[0]?.trim() ?? null,
+      town: event?.photoPlaces.get(photo.id)?.split(',')[0]?.trim() ?? null,
     });
   });
   return photos;

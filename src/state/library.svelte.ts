@@ -31,6 +31,7 @@ import { unanalysedPhotos } from '../db/analyses';
 import { stageVersions, versionKey } from '../vision/versions';
 import { RecentValues } from '../pipeline/library/recent';
 import { StringPool, shareEvent, shareGroup, shareMemory, sharePerson } from '../pipeline/library/string-pool';
+import { toLibraryEvent, type LibraryEvent } from '../pipeline/library/library-event';
 
 export interface LibraryPhoto extends TimelinePhoto {
   width: number;
@@ -103,7 +104,7 @@ export class Library {
   /** People (merged ones left out), most photographed first. */
   people = $state.raw<PersonRecord[]>([]);
   /** Events and trips, oldest first. */
-  events = $state.raw<EventRecord[]>([]);
+  events = $state.raw<LibraryEvent[]>([]);
   clustering = $state.raw<ClusterProgress | null>(null);
   /** Show only photos with all of these people (one person, or a pair). */
   personFilter = $state.raw<string[]>([]);
@@ -539,10 +540,9 @@ export class Library {
 
   async #loadEvents(): Promise<void> {
     // A big library has thousands of events, each with its photos and places: read in chunks.
-    const events: EventRecord[] = [];
+    const events: LibraryEvent[] = [];
     for (let after: string | null = null; ; ) {
-      const range: IDBKeyRange | null = after === null ? null : IDBKeyRange.lowerBound(after, true);
-      const chunk: EventRecord[] = await this.#db.getAll('events', range, EVENT_CHUNK);
+      const chunk = await this.#eventsAfter(after);
       for (const event of chunk) events.push(shareEvent(event, this.#strings));
       if (chunk.length < EVENT_CHUNK) break;
       after = chunk[chunk.length - 1]!.id;
@@ -551,6 +551,17 @@ export class Library {
     this.events = events.sort((a, b) => a.start.localeCompare(b.start));
     // Events were made again: a place no event is named after any more shows nothing.
     if (this.placeFilter && !this.places.photos.has(this.placeFilter)) this.placeFilter = null;
+  }
+
+  /** A chunk of events after the event `after`, read in the reader worker (library-event.ts says why). */
+  async #eventsAfter(after: string | null): Promise<LibraryEvent[]> {
+    try {
+      return await readerWorker().events(after, EVENT_CHUNK);
+    } catch {
+      // No worker (or it failed): read here.
+      const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
+      return (await this.#db.getAll('events', range, EVENT_CHUNK)).map(toLibraryEvent);
+    }
   }
 
   /** Events are recomputed when the library changed since they were made; faces not yet clustered are placed. */

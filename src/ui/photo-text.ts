@@ -29,5 +29,5 @@ function namesByPhoto(people: readonly PersonRecord[]): Map<string, string[]> {
 export function describePhoto(library: Library, id: string, takenMs?: number): string {
   const event = library.eventOf.get(id);
   const day = takenMs !== undefined && Number.isFinite(takenMs) ? new Date(takenMs).toISOString().slice(0, 10) : event?.days.find((d) => d.photoIds.includes(id))?.date;
-  return t('photo.describe', { when: day ? formatDay(day) : null, place: event?.photoPlaces[id] ?? null, names: namesByPhoto(library.people).get(id) ?? [] });
+  return t('photo.describe', { when: day ? formatDay(day) : null, place: event?.photoPlaces.get(id) ?? null, names: namesByPhoto(library.people).get(id) ?? [] });
 }

@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { StringPool, shareEvent, shareGroup, shareMemory, sharePerson } from '../../src/pipeline/library/string-pool';
 import type { EventRecord, MemoryRecord, PersonRecord } from '../../src/db/schema';
+import { toLibraryEvent } from '../../src/pipeline/library/library-event';
 import type { SimilarGroup } from '../../src/pipeline/analyse/similar';
 
 /** Ids as long as the app's, each read back as its own copy (as IndexedDB hands records over). */
@@ -12,7 +13,7 @@ const freshCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 describe('StringPool', () => {
   it('keeps one copy of each string, and records keep their values', () => {
     const pool = new StringPool();
-    const event = freshCopy<EventRecord>({
+    const stored = freshCopy<EventRecord>({
       schema: 1, id: 'e-1', kind: 'trip', start: '2023-05-01', end: '2023-05-03', place: null,
       photoIds: ids.slice(0, 3), days: [{ date: '2023-05-01', photoIds: ids.slice(0, 2) }, { date: '2023-05-02', photoIds: ids.slice(2, 3) }],
       photoPlaces: { [ids[0]!]: 'Lisbon, Portugal', [ids[1]!]: 'Lisbon, Portugal', [ids[2]!]: 'Sintra, Portugal' },
@@ -20,12 +21,16 @@ describe('StringPool', () => {
     const memory = freshCopy({ id: 'm-1', photoIds: ids.slice(1, 3), coverPhotoId: ids[2]! }) as unknown as MemoryRecord;
     const person = freshCopy({ id: 'p1', photoIds: ids.slice(0, 2) }) as unknown as PersonRecord;
     const group = freshCopy<SimilarGroup>({ id: 's-1', photoIds: ids.slice(0, 2), best: ids[1]! } as SimilarGroup);
-    const before = freshCopy({ event, memory, person, group });
+    const event = toLibraryEvent(stored);
+    const eventBefore = toLibraryEvent(freshCopy(stored));
+    const before = freshCopy({ memory, person, group });
     expect(shareEvent(event, pool)).toBe(event);
     expect(shareMemory(memory, pool)).toBe(memory);
     expect(sharePerson(person, pool)).toBe(person);
     expect(shareGroup(group, pool)).toBe(group);
-    expect({ event, memory, person, group }).toEqual(before);
+    expect(event).toEqual(eventBefore);
+    expect(event.photoPlaces.get(ids[2]!)).toBe('Sintra, Portugal');
+    expect({ memory, person, group }).toEqual(before);
     // Three ids and two place names, however many records named them.
     expect(pool.size).toBe(5);
   });

@@ -10,7 +10,8 @@
  * The pool only grows (an id of a removed photo stays): it holds one string per id ever seen in this
  * page, which the page held anyway.
  */
-import type { EventRecord, MemoryRecord, PersonRecord } from '../../db/schema';
+import type { MemoryRecord, PersonRecord } from '../../db/schema';
+import type { LibraryEvent } from './library-event';
 import type { SimilarGroup } from '../analyse/similar';
 
 export class StringPool {
@@ -35,13 +36,13 @@ export class StringPool {
   }
 }
 
-/** An event read from the database, its photo ids and place names shared (in place). */
-export function shareEvent(event: EventRecord, pool: StringPool): EventRecord {
+/** An event read from the database, its photo ids and place names shared (in place; the places anew). */
+export function shareEvent(event: LibraryEvent, pool: StringPool): LibraryEvent {
   pool.shareAll(event.photoIds);
   for (const day of event.days) pool.shareAll(day.photoIds);
-  // The keys are property names, which the engine keeps one copy of already.
-  const places = event.photoPlaces;
-  for (const photoId in places) places[photoId] = pool.share(places[photoId]!);
+  const places = new Map<string, string>();
+  for (const [photoId, place] of event.photoPlaces) places.set(pool.share(photoId), pool.share(place));
+  event.photoPlaces = places;
   return event;
 }
 
