@@ -172,7 +172,7 @@ export interface GridCell {
  * frame, so that each cell depends on its own entry only. Had every cell read the view, the layout
  * and the labels' sources itself, each of those would have one reader per cell (hundreds), and a
  * cell given a new photo is taken off and put back in every one of those lists: at 100,000 photos
- * that churn was most of what the scroll left for the garbage collector.
+ * that churn was the scroll's largest allocation outliving a minor collection (docs/decisions.md).
  */
 export function keepUnchangedCells(next: GridCell[], previous: readonly GridCell[]): GridCell[] {
   for (let slot = 0; slot < next.length; slot++) {
