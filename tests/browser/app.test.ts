@@ -40,6 +40,19 @@ describe('a newcomer opening Keepsake', () => {
     expect(elsewhere).toEqual([]);
   });
 
+  it('hears where each photo in view was taken, as its event places it', async () => {
+    const page = await openApp(browser.context, url, 'automation=1&demo=0&analyse=0');
+    await page.waitForFunction(() => window.__keepsake!.status().loaded === true);
+    await page.evaluate(() => window.__keepsake!.clusterSettled());
+    const places = new Map((await page.evaluate(() => window.__keepsake!.report('photos'))).photos.map((photo) => [photo.id, photo.place ?? null]));
+    const cells = await page.evaluate(() => [...document.querySelectorAll('[data-testid=library-grid] button[data-photo-id]')].map((cell) => [cell.getAttribute('data-photo-id')!, cell.getAttribute('aria-label') ?? ''] as const));
+    const placed = cells.filter(([id]) => places.get(id));
+    // The demo's photos carry GPS: most cells have a place to say.
+    expect(placed.length).toBeGreaterThan(cells.length / 2);
+    for (const [id, label] of placed) expect(label).toContain(places.get(id));
+    await page.close();
+  });
+
   it('is cross-origin isolated and runs offline once loaded (service worker)', async () => {
     const page = await browser.context.newPage();
     await page.goto(`${url}/?demo=0`);
