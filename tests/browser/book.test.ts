@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { appWithPhotos, type AppSession } from './session';
+import { installPageHelpers } from './page-helpers';
 import { CORPUS, manifest } from '../corpus';
 
 const files = manifest().files.filter((file) => ['S-E1', 'S-E4'].includes(file.event_id ?? ''));
@@ -31,7 +32,11 @@ describe('the photobook', () => {
   let pages: number;
 
   it('makes a book of a trip: title page, chapters, every page in the strip', async () => {
-    const trip = (await page.evaluate(() => window.__keepsake!.report('photos'))).memories!.find((m) => m.kind === 'trip')!;
+    const report = await page.evaluate(() => window.__keepsake!.report('photos'));
+    const trip = report.memories!.find((m) => m.kind === 'trip')!;
+    // The towns its photos were taken in, as their events place them ("Lisbon, Portugal" → Lisbon).
+    const places = new Map(report.photos.map((photo) => [photo.id, photo.place ?? null]));
+    const towns = new Set(trip.photoIds.flatMap((id) => places.get(id)?.split(',')[0]?.trim() ?? []));
     await page.click('[data-screen=books]');
     await page.selectOption('[data-testid=book-memory]', trip.id);
     await page.selectOption('[data-testid=book-format]', 'a4-landscape');
@@ -42,6 +47,12 @@ describe('the photobook', () => {
     expect(pages).toBeGreaterThanOrEqual(24);
     expect(pages % 2).toBe(0);
     expect(await page.locator('[data-testid=book-text]').first().inputValue()).toBe(trip.title);
+    // Each day's chapter names the towns its photos were taken in.
+    expect(towns.size).toBeGreaterThan(0);
+    await installPageHelpers(page);
+    const books = await page.evaluate(() => window.__kt.records<{ pages: Array<{ texts: Array<{ role: string; text: string }> }> }>('books'));
+    const captions = books.flatMap((book) => book.pages.flatMap((bookPage) => bookPage.texts.filter((text) => text.role === 'caption').map((text) => text.text)));
+    expect(captions.some((caption) => [...towns].some((town) => caption.includes(town))), `chapters say ${captions.join(' | ')}; towns ${[...towns].join(', ')}`).toBe(true);
   });
 
   it('edits text, moves a photo to another page by dragging, removes a page, undoes, and keeps it all after a reload', async () => {
