@@ -8,7 +8,8 @@
  */
 import { expose, transfer } from 'comlink';
 import { openKeepsakeDB, type AnalysisRecord, type KeepsakeDatabase, type PhotoRecord } from '../src/db/schema';
-import { toLibraryEvent, type LibraryEvent } from '../src/pipeline/library/library-event';
+import type { LibraryEvent } from '../src/pipeline/library/library-event';
+import { libraryEventsAfter } from '../src/db/events';
 import { unanalysedPhotos } from '../src/db/analyses';
 import { PHOTO_KINDS, type AnalysisSummaries, type TimelineColumns } from '../src/pipeline/library/filters';
 
@@ -44,14 +45,8 @@ const api = {
   /** Stored photos with no analysis by these model versions (a `versionKey`). */
   unanalysed: async (versions: string): Promise<string[]> => unanalysedPhotos(await database(), versions),
 
-  /**
-   * Up to `limit` events after the event `after` (by id), as the page holds them (library-event.ts):
-   * the page reads a big library's thousands of events a chunk at a time, drawing in between.
-   */
-  async events(after: string | null, limit: number): Promise<LibraryEvent[]> {
-    const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
-    return (await (await database()).getAll('events', range, limit)).map(toLibraryEvent);
-  },
+  /** Up to `limit` events after the event `after`, as the page holds them (db/events.ts). */
+  events: async (after: string | null, limit: number): Promise<LibraryEvent[]> => libraryEventsAfter(await database(), after, limit),
 
   revoke(urls: string[]): void {
     for (const url of urls) URL.revokeObjectURL(url);

@@ -2,7 +2,7 @@
  * The app's library state (Svelte 5 runes). Big arrays are `$state.raw` and replaced whole, never
  * mutated item by item, so 100,000 photos cost one reactive signal, not 100,000.
  */
-import type { AnalysisRecord, BookRecord, EventRecord, FaceRecord, FileOutcome, ImportJob, KeepsakeDatabase, MemoryRecord, PersonRecord, PhotoRecord, SignalRecord, SignalType, TfBackend } from '../db/schema';
+import type { AnalysisRecord, BookRecord, FaceRecord, FileOutcome, ImportJob, KeepsakeDatabase, MemoryRecord, PersonRecord, PhotoRecord, SignalRecord, SignalType, TfBackend } from '../db/schema';
 import { MEMORY_SETTINGS_KEY, readMemorySettings, type MemorySettings } from '../cluster/memories-run';
 import type { Language } from '../pipeline/memories/types';
 import { applyFavourite, favouritesOf } from '../pipeline/memories/profile';
@@ -31,7 +31,8 @@ import { unanalysedPhotos } from '../db/analyses';
 import { stageVersions, versionKey } from '../vision/versions';
 import { RecentValues } from '../pipeline/library/recent';
 import { StringPool, shareEvent, shareGroup, shareMemory, sharePerson } from '../pipeline/library/string-pool';
-import { toLibraryEvent, type LibraryEvent } from '../pipeline/library/library-event';
+import type { LibraryEvent } from '../pipeline/library/library-event';
+import { libraryEventsAfter } from '../db/events';
 
 export interface LibraryPhoto extends TimelinePhoto {
   width: number;
@@ -559,8 +560,7 @@ export class Library {
       return await readerWorker().events(after, EVENT_CHUNK);
     } catch {
       // No worker (or it failed): read here.
-      const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
-      return (await this.#db.getAll('events', range, EVENT_CHUNK)).map(toLibraryEvent);
+      return libraryEventsAfter(this.#db, after, EVENT_CHUNK);
     }
   }
 
