@@ -8,7 +8,7 @@
  */
 import { expose, transfer } from 'comlink';
 import { openKeepsakeDB, type AnalysisRecord, type KeepsakeDatabase, type PhotoRecord } from '../src/db/schema';
-import type { LibraryEvent } from '../src/pipeline/library/library-event';
+import type { EventOnTheWire } from '../src/pipeline/library/library-event';
 import { libraryEventsAfter } from '../src/db/events';
 import { unanalysedPhotos } from '../src/db/analyses';
 import { PHOTO_KINDS, type AnalysisSummaries, type TimelineColumns } from '../src/pipeline/library/filters';
@@ -46,7 +46,7 @@ const api = {
   unanalysed: async (versions: string): Promise<string[]> => unanalysedPhotos(await database(), versions),
 
   /** Up to `limit` events after the event `after`, as the page holds them (db/events.ts). */
-  events: async (after: string | null, limit: number): Promise<LibraryEvent[]> => libraryEventsAfter(await database(), after, limit),
+  events: async (after: string | null, limit: number): Promise<EventOnTheWire[]> => libraryEventsAfter(await database(), after, limit),
 
   revoke(urls: string[]): void {
     for (const url of urls) URL.revokeObjectURL(url);

@@ -8,6 +8,7 @@ import { isStorageFull, storageFullMessage } from '../db/storage-full';
 import type { KeepsakeDatabase, TfBackend } from '../db/schema';
 import { WorkerPool } from './pool';
 import type { VisionWorkerApi } from '../../workers/vision.worker';
+import { IdSet } from '../pipeline/library/id-map';
 
 export type AnalysisPhase = 'idle' | 'loading' | 'running' | 'paused' | 'stopped' | 'done';
 
@@ -75,7 +76,7 @@ export class AnalysisRunner {
 
   /** Queue photos with no analysis by the current model versions (in the order given) and run unless paused. */
   async enqueue(pending: string[]): Promise<void> {
-    const queued = new Set(this.#queue);
+    const queued = new IdSet(this.#queue);
     const added = pending.filter((id) => !queued.has(id));
     if (!added.length && this.#running) return;
     this.#queue.push(...added);

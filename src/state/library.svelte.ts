@@ -30,8 +30,9 @@ import { readerWorker } from '../bridge/reader';
 import { unanalysedPhotos } from '../db/analyses';
 import { stageVersions, versionKey } from '../vision/versions';
 import { RecentValues } from '../pipeline/library/recent';
+import { IdMap, IdSet } from '../pipeline/library/id-map';
 import { StringPool, shareEvent, shareGroup, shareMemory, sharePerson } from '../pipeline/library/string-pool';
-import type { LibraryEvent } from '../pipeline/library/library-event';
+import type { EventOnTheWire, LibraryEvent } from '../pipeline/library/library-event';
 import { libraryEventsAfter } from '../db/events';
 
 export interface LibraryPhoto extends TimelinePhoto {
@@ -81,7 +82,7 @@ export class Library {
   /** Years and months with photos (the date picker's index). */
   dates = $derived(indexDates(this.photos));
   /** Photos in a similar group. */
-  grouped = $derived(new Set(this.similarGroups.flatMap((group) => group.photoIds)));
+  grouped = $derived(new IdSet(this.similarGroups.flatMap((group) => group.photoIds)));
   /** The photos the grid shows under the current filters, newest first (the library itself when none is set). */
   visible = $derived.by(() =>
     filterLibrary(this.photos, { kind: this.filter, people: this.personFilter, place: this.placeFilter, date: this.dateFilter }, {
@@ -96,7 +97,7 @@ export class Library {
   #positions = $derived(positionsIn(this.photos));
   /** Photo id → its similar group and whether it is the group's pick. */
   similarOf = $derived.by(() => {
-    const map = new Map<string, { group: SimilarGroup; best: boolean }>();
+    const map = new IdMap<{ group: SimilarGroup; best: boolean }>();
     for (const group of this.similarGroups) for (const id of group.photoIds) map.set(id, { group, best: group.best === id });
     return map;
   });
@@ -121,13 +122,13 @@ export class Library {
   /** The export running now (or the last one's outcome). */
   exporting = $state.raw<{ bookId: string; progress: ExportProgress | null; error?: string; done?: boolean } | null>(null);
   /** Photo id → its event. */
-  eventOf = $derived.by(() => new Map(this.events.flatMap((event) => event.photoIds.map((id) => [id, event] as const))));
+  eventOf = $derived.by(() => new IdMap(this.events.flatMap((event) => event.photoIds.map((id) => [id, event] as const))));
 
   #db!: KeepsakeDatabase;
   #pool = new WorkerPool<ImportWorkerApi>(createImportWorker, poolSizeFor());
   #stager = new WorkerPool<ImportWorkerApi>(createImportWorker, 1);
   #runner: ImportRunner | null = null;
-  #known = new Set<string>();
+  #known = new IdSet();
   /** One copy of each photo id and place name across the records this page reads. */
   readonly #strings = new StringPool();
   /** Resolves once this tab has asked for the cluster work of its open (when it leads). */
@@ -253,7 +254,7 @@ export class Library {
 
   /** Photos without a current analysis: newest first as the grid shows them, then any stored but not yet in the grid. */
   async #unanalysedInOrder(): Promise<string[]> {
-    const pending = new Set(await this.#unanalysed());
+    const pending = new IdSet(await this.#unanalysed());
     const ordered: string[] = [];
     for (const photo of this.photos) if (pending.delete(photo.id)) ordered.push(photo.id);
     return [...ordered, ...pending];
@@ -555,7 +556,7 @@ export class Library {
   }
 
   /** A chunk of events after the event `after`, read in the reader worker (library-event.ts says why). */
-  async #eventsAfter(after: string | null): Promise<LibraryEvent[]> {
+  async #eventsAfter(after: string | null): Promise<EventOnTheWire[]> {
     try {
       return await readerWorker().events(after, EVENT_CHUNK);
     } catch {
@@ -666,12 +667,12 @@ export class Library {
 }
 
 /** The photos of the people filtered by last (a pair at most), as sets, while their records stand. */
-const personPhotos = new RecentValues<PersonRecord, ReadonlySet<string>>(2);
+const personPhotos = new RecentValues<PersonRecord, IdSet>(2);
 
-function photosOfPerson(person: PersonRecord | undefined): ReadonlySet<string> {
-  if (!person) return new Set();
+function photosOfPerson(person: PersonRecord | undefined): IdSet {
+  if (!person) return new IdSet();
   let photos = personPhotos.get(person);
-  if (!photos) personPhotos.set(person, (photos = new Set(person.photoIds)));
+  if (!photos) personPhotos.set(person, (photos = new IdSet(person.photoIds)));
   return photos;
 }
 

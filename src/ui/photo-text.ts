@@ -10,9 +10,9 @@ import { formatDay } from './format';
 import { RecentValues } from '../pipeline/library/recent';
 
 /** Named people's names by photo, made once per people list: the grid asks for every cell it draws. */
-const namesByPeople = new RecentValues<readonly PersonRecord[], Map<string, string[]>>(1);
+const namesByPeople = new RecentValues<readonly PersonRecord[], ReadonlyMap<string, string[]>>(1);
 
-function namesByPhoto(people: readonly PersonRecord[]): Map<string, string[]> {
+function namesByPhoto(people: readonly PersonRecord[]): ReadonlyMap<string, string[]> {
   let map = namesByPeople.get(people);
   if (!map) {
     // Only the people the person named and shows: a name stands where the index keeps an id.

@@ -140,7 +140,7 @@ describe('filterLibrary with photo positions', () => {
     }
   });
 
-  it('looks up positions only for a set under a quarter of the photos, and only when they are of this list', () => {
+  it('looks up positions only for a set under a third of the photos, and only when they are of this list', () => {
     let asked = 0;
     const counting = { ...lookups, positionOf: () => (asked++, positions) };
     filterLibrary(many, { ...none, place: 'everywhere' }, counting);

@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { StringPool, shareEvent, shareGroup, shareMemory, sharePerson } from '../../src/pipeline/library/string-pool';
 import type { EventRecord, MemoryRecord, PersonRecord } from '../../src/db/schema';
-import { toLibraryEvent } from '../../src/pipeline/library/library-event';
+import { toEventOnTheWire } from '../../src/pipeline/library/library-event';
 import type { SimilarGroup } from '../../src/pipeline/analyse/similar';
 
 /** Ids as long as the app's, each read back as its own copy (as IndexedDB hands records over). */
@@ -21,15 +21,19 @@ describe('StringPool', () => {
     const memory = freshCopy({ id: 'm-1', photoIds: ids.slice(1, 3), coverPhotoId: ids[2]! }) as unknown as MemoryRecord;
     const person = freshCopy({ id: 'p1', photoIds: ids.slice(0, 2) }) as unknown as PersonRecord;
     const group = freshCopy<SimilarGroup>({ id: 's-1', photoIds: ids.slice(0, 2), best: ids[1]! } as SimilarGroup);
-    const event = toLibraryEvent(stored);
-    const eventBefore = toLibraryEvent(freshCopy(stored));
+    const wire = toEventOnTheWire(stored);
     const before = freshCopy({ memory, person, group });
-    expect(shareEvent(event, pool)).toBe(event);
+    const event = shareEvent(wire, pool);
     expect(shareMemory(memory, pool)).toBe(memory);
     expect(sharePerson(person, pool)).toBe(person);
     expect(shareGroup(group, pool)).toBe(group);
-    expect(event).toEqual(eventBefore);
-    expect(event.photoPlaces.get(ids[2]!)).toBe('Sintra, Portugal');
+    const { photoPlaces, ...rest } = event;
+    const { photoPlaces: storedPlaces, ...storedRest } = stored;
+    expect(rest).toEqual(storedRest);
+    expect(Object.fromEntries(photoPlaces)).toEqual(storedPlaces);
+    expect(photoPlaces.get(ids[2]!)).toBe('Sintra, Portugal');
+    // The event's ids are the pool's copies: the person's first photo is the event's, not an equal string.
+    expect([...photoPlaces.keys()].every((id, i) => id === wire.photoIds[i])).toBe(true);
     expect({ memory, person, group }).toEqual(before);
     // Three ids and two place names, however many records named them.
     expect(pool.size).toBe(5);

@@ -11,17 +11,19 @@
  * page, which the page held anyway.
  */
 import type { MemoryRecord, PersonRecord } from '../../db/schema';
-import type { LibraryEvent } from './library-event';
+import type { EventOnTheWire, LibraryEvent } from './library-event';
 import type { SimilarGroup } from '../analyse/similar';
+import { IdMap, IdSet } from './id-map';
 
 export class StringPool {
-  readonly #strings = new Map<string, string>();
+  /** An IdSet, not an engine Set: a pooled id is never hashed by the engine (id-map.ts says why). */
+  readonly #strings = new IdSet();
 
   /** The pool's copy of `value` (this one, the first time it is seen). */
   share(value: string): string {
-    const known = this.#strings.get(value);
+    const known = this.#strings.find(value);
     if (known !== undefined) return known;
-    this.#strings.set(value, value);
+    this.#strings.add(value);
     return value;
   }
 
@@ -36,14 +38,14 @@ export class StringPool {
   }
 }
 
-/** An event read from the database, its photo ids and place names shared (in place; the places anew). */
-export function shareEvent(event: LibraryEvent, pool: StringPool): LibraryEvent {
+/** An event from the reader worker as the page holds it, its photo ids (in place) and place names shared. */
+export function shareEvent(event: EventOnTheWire, pool: StringPool): LibraryEvent {
   pool.shareAll(event.photoIds);
   for (const day of event.days) pool.shareAll(day.photoIds);
-  const places = new Map<string, string>();
-  for (const [photoId, place] of event.photoPlaces) places.set(pool.share(photoId), pool.share(place));
-  event.photoPlaces = places;
-  return event;
+  const { ids, places } = event.photoPlaces;
+  const photoPlaces = new IdMap<string>();
+  for (let i = 0; i < ids.length; i++) photoPlaces.set(pool.share(ids[i]!), pool.share(places[i]!));
+  return { ...event, photoPlaces };
 }
 
 export function shareMemory(memory: MemoryRecord, pool: StringPool): MemoryRecord {

@@ -3,6 +3,7 @@
  * they are in. Pure, so the cluster worker and the person's own corrections compute it alike.
  */
 import type { Box } from '../analyse/types';
+import { IdMap } from '../library/id-map';
 
 export interface SummaryFace {
   id: string;
@@ -30,8 +31,8 @@ export function summarisePerson(personId: string, faces: readonly SummaryFace[])
 }
 
 /** Photo id → the people in it, from the people's own photo lists. */
-export function peopleByPhoto(people: ReadonlyArray<{ id: string; photoIds: readonly string[] }>): Map<string, string[]> {
-  const map = new Map<string, string[]>();
+export function peopleByPhoto(people: ReadonlyArray<{ id: string; photoIds: readonly string[] }>): IdMap<string[]> {
+  const map = new IdMap<string[]>();
   // Appended in place: a new array per photo per person cost 150 ms on the first person filter at 100,000 photos.
   for (const person of people) {
     for (const id of person.photoIds) {

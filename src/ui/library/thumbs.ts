@@ -6,6 +6,7 @@
  */
 import type { KeepsakeDatabase } from '../../db/schema';
 import { readerWorker } from '../../bridge/reader';
+import { IdMap } from '../../pipeline/library/id-map';
 
 const CAPACITY = 2000;
 /**
@@ -16,9 +17,10 @@ const CAPACITY = 2000;
 export const DELIVERY_SLICE = 12;
 
 export class ThumbCache {
-  readonly #urls = new Map<string, Promise<string | null>>();
+  /** By photo id, oldest first (IdMaps: the page never has the engine hash an id, id-map.ts says why). */
+  readonly #urls = new IdMap<Promise<string | null>>();
   /** Reads asked for and not yet sent, with how many cells still want each. */
-  readonly #waiting = new Map<string, { resolve: (url: string | null) => void; wanted: number }>();
+  readonly #waiting = new IdMap<{ resolve: (url: string | null) => void; wanted: number }>();
   /**
    * One batch is read at a time; what is asked meanwhile waits for the next. A fast scroll asks for
    * far more than can be read, and the cells it passed by let go of their photos before those are
