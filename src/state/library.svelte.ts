@@ -30,7 +30,7 @@ import { readerWorker } from '../bridge/reader';
 import { unanalysedPhotos } from '../db/analyses';
 import { stageVersions, versionKey } from '../vision/versions';
 import { RecentValues } from '../pipeline/library/recent';
-import { IdMap, IdSet } from '../pipeline/library/id-map';
+import { IdList, IdMap, IdSet } from '../pipeline/library/id-map';
 import { StringPool, shareEvent, shareGroup, shareMemory, sharePerson } from '../pipeline/library/string-pool';
 import type { EventOnTheWire, LibraryEvent } from '../pipeline/library/library-event';
 import { libraryEventsAfter } from '../db/events';
@@ -667,12 +667,12 @@ export class Library {
 }
 
 /** The photos of the people filtered by last (a pair at most), as sets, while their records stand. */
-const personPhotos = new RecentValues<PersonRecord, IdSet>(2);
+const personPhotos = new RecentValues<PersonRecord, IdList>(2);
 
-function photosOfPerson(person: PersonRecord | undefined): IdSet {
-  if (!person) return new IdSet();
+function photosOfPerson(person: PersonRecord | undefined): IdList {
+  if (!person) return new IdList([]);
   let photos = personPhotos.get(person);
-  if (!photos) personPhotos.set(person, (photos = new IdSet(person.photoIds)));
+  if (!photos) personPhotos.set(person, (photos = new IdList(person.photoIds)));
   return photos;
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IdList } from '../../src/pipeline/library/id-map';
 import { AnalysisSummaryMap, countryKey, filterLibrary, indexDates, indexPlaces, placeKey, positionsIn, type AnalysisSummary, type FilterSources, type LibraryFilters } from '../../src/pipeline/library/filters';
 import { sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
 
@@ -122,6 +123,12 @@ describe('filterLibrary with photo positions', () => {
   };
   const positions = positionsIn(many);
 
+  it('knows each photo\'s position, from any copy of its id, and no position for another id', () => {
+    expect(positions.size).toBe(many.length);
+    many.forEach((photo, i) => expect(positions.get(JSON.parse(JSON.stringify(photo.id)) as string)).toBe(i));
+    for (const id of ['p400', 'p-1', '', 'someone']) expect(positions.get(id)).toBeUndefined();
+  });
+
   it('finds what a pass over every photo finds, in timeline order, for every kind of filter', () => {
     const filters: Array<Partial<LibraryFilters>> = [
       { people: ['someone'] },
@@ -138,6 +145,18 @@ describe('filterLibrary with photo positions', () => {
       expect(looked.length).toBeGreaterThan(0);
       expect(looked).toEqual(scanned);
     }
+  });
+
+  it('takes a person\'s photos as a list: looked up in only when another filter needs it, each photo once', () => {
+    const listed = [...person, ...[...person].slice(0, 5)];
+    const list = new IdList(listed);
+    const fromList = { ...lookups, photosOf: () => list, positionOf: () => positions };
+    const expected = many.filter((p) => person.has(p.id));
+    expect(filterLibrary(many, { ...none, people: ['someone'] }, fromList)).toEqual(expected);
+    // With a second person in fewer photos, theirs are walked and the list is looked up in.
+    const alsoIn = new Set([...expected.slice(0, 10).map((p) => p.id), 'not in the library', many[0]!.id]);
+    const pair = filterLibrary(many, { ...none, people: ['someone', 'someone else'] }, { ...fromList, photosOf: (id) => (id === 'someone' ? list : alsoIn) });
+    expect(pair).toEqual(expected.slice(0, 10));
   });
 
   it('looks up positions only for a set under a third of the photos, and only when they are of this list', () => {
