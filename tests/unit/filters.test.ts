@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdList } from '../../src/pipeline/library/id-map';
-import { AnalysisSummaryMap, countryKey, filterLibrary, indexDates, indexPlaces, placeKey, positionsIn, type AnalysisSummary, type FilterSources, type LibraryFilters } from '../../src/pipeline/library/filters';
+import { AnalysisSummaryMap, countryKey, filterLibrary, indexDates, indexPlaces, placeKey, positionsIn, positionsOfSet, type AnalysisSummary, type FilterSources, type LibraryFilters, type PositionLookup } from '../../src/pipeline/library/filters';
 import { sortNewestFirst, type TimelinePhoto } from '../../src/pipeline/library/timeline';
 
 const at = (iso: string, id: string): TimelinePhoto => ({ id, t: Date.parse(`${iso}Z`) });
@@ -157,6 +157,23 @@ describe('filterLibrary with photo positions', () => {
     const alsoIn = new Set([...expected.slice(0, 10).map((p) => p.id), 'not in the library', many[0]!.id]);
     const pair = filterLibrary(many, { ...none, people: ['someone', 'someone else'] }, { ...fromList, photosOf: (id) => (id === 'someone' ? list : alsoIn) });
     expect(pair).toEqual(expected.slice(0, 10));
+  });
+
+  it('keeps a list\'s positions while the timeline\'s stand, and the filter uses them for any date range', () => {
+    const list = new IdList([...person]);
+    let looked = 0;
+    const counted: PositionLookup = { size: positions.size, get: (id) => (looked++, positions.get(id)) };
+    const kept = positionsOfSet(list, counted);
+    expect([...kept]).toEqual(many.flatMap((p, i) => (person.has(p.id) ? [i] : [])));
+    expect(looked).toBe(person.size);
+    const fromList = { ...lookups, photosOf: () => list, positionOf: () => counted };
+    const year = { year: 2020, month: null };
+    expect(filterLibrary(many, { ...none, people: ['someone'], date: year }, fromList)).toEqual(filterLibrary(many, { ...none, people: ['someone'], date: year }, lookups));
+    expect(filterLibrary(many, { ...none, people: ['someone'] }, fromList)).toHaveLength(person.size);
+    expect(looked).toBe(person.size);
+    // Another timeline's positions: looked up again.
+    positionsOfSet(list, positionsIn(many.slice(1)));
+    expect(list.positions?.of).not.toBe(counted);
   });
 
   it('looks up positions only for a set under a third of the photos, and only when they are of this list', () => {

@@ -6,7 +6,7 @@
  */
 import type { PhotoKind } from '../analyse/types';
 import type { TimelinePhoto } from './timeline';
-import { IdMap, IdSet, idHash, type ReadonlyIdSet } from './id-map';
+import { IdList, IdMap, IdSet, idHash, type ReadonlyIdSet } from './id-map';
 
 export type KindFilter = 'all' | 'photos' | 'junk' | 'similar' | 'faces';
 
@@ -162,7 +162,8 @@ export function indexPlaces(events: readonly PlacedEvent[]): PlaceIndex {
     places: [...inCountry].map(choice).sort((a, b) => a.label.localeCompare(b.label)),
   }));
   countries.sort((a, b) => b.count - a.count || a.label.localeCompare(b.label));
-  return { countries, photos, labels };
+  // Lists, as a person's photos are: their positions can be worked out while the page is idle.
+  return { countries, photos: new Map([...photos].map(([key, set]) => [key, new IdList([...set])])), labels };
 }
 
 export interface MonthChoice {
@@ -289,17 +290,41 @@ export function filterLibrary<T extends TimelinePhoto>(photos: T[], filters: Lib
 function positionsWorthLooking(photos: readonly TimelinePhoto[], start: number, end: number, smallest: ReadonlyIdSet | undefined, positionOf: FilterSources['positionOf']): Int32Array | null {
   const positions = smallest && positionOf && smallest.size < (end - start) / 3 ? positionOf() : null;
   if (!smallest || !positions || positions.size !== photos.length) return null;
-  const found = new Int32Array(smallest.size);
+  const all = positionsOfSet(smallest, positions);
+  return all.subarray(firstAtOrAfter(all, start), firstAtOrAfter(all, end));
+}
+
+/**
+ * The positions of a set's photos, sorted, each once (a list that names a photo twice shows it once).
+ * An IdList keeps them while `positions` stand, so the page can work them out for its people while
+ * it is idle (Library) and a person filter need not look up thousands of photos.
+ */
+export function positionsOfSet(set: ReadonlyIdSet, positions: PositionLookup): Int32Array {
+  if (set instanceof IdList && set.positions?.of === positions) return set.positions.at;
+  const found = new Int32Array(set.size);
   let n = 0;
-  for (const id of smallest) {
+  for (const id of set) {
     const at = positions.get(id);
-    if (at !== undefined && at >= start && at < end) found[n++] = at;
+    if (at !== undefined) found[n++] = at;
   }
-  // A list (IdList) that named a photo twice shows it once.
   const sorted = found.subarray(0, n).sort();
   let unique = 0;
   for (let i = 0; i < sorted.length; i++) if (!i || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i]!;
-  return sorted.subarray(0, unique);
+  const at = sorted.subarray(0, unique);
+  if (set instanceof IdList) set.positions = { of: positions, at };
+  return at;
+}
+
+/** Index of the first entry of `sorted` that is `value` or more (binary search). */
+function firstAtOrAfter(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A photo's position in the list it was made for, by id (FilterSources.positionOf). */

@@ -212,11 +212,14 @@ export class IdSet implements ReadonlyIdSet {
 
 /**
  * Ids listed once each (a person's photos), as filters ask for a set of them: counted and walked as
- * the list, made an IdSet only when something is looked up in it. A person filter walks its
- * person's photos by their positions and never looks one up: 18,000 ids need not be hashed first.
+ * the list, made an IdSet only when something is looked up in it. A person filter takes its
+ * person's photos by their positions (kept here) and never looks one up: 18,000 ids need not be
+ * hashed first.
  */
 export class IdList implements ReadonlyIdSet {
   #set: IdSet | null = null;
+  /** Where these photos are in a timeline, sorted, for that timeline's position lookup `of` (filters.ts positionsOfSet). */
+  positions: { of: object; at: Int32Array } | null = null;
 
   constructor(private readonly ids: readonly string[]) {}
 
