@@ -45,7 +45,7 @@ const api = {
   /** Stored photos with no analysis by these model versions (a `versionKey`). */
   unanalysed: async (versions: string): Promise<string[]> => unanalysedPhotos(await database(), versions),
 
-  /** Up to `limit` events after the event `after`, as the page holds them (db/events.ts). */
+  /** Up to `limit` events after the event `after`, their places as columns for the page (db/events.ts). */
   events: async (after: string | null, limit: number): Promise<EventOnTheWire[]> => libraryEventsAfter(await database(), after, limit),
 
   revoke(urls: string[]): void {

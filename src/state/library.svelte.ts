@@ -532,8 +532,8 @@ export class Library {
    * While the page is idle, work out what filters look up, so that the first filter need not: the
    * photos' positions (100,000 take tens of ms), then each person's photos' positions, most
    * photographed first (a person in 18,000 photos took 12–17 ms of the first person filter after a
-   * scroll), then each place's. The positions are made within 10 s even if the page is never idle (as before there were
-   * people's); a person waits for an idle stretch long enough for them (about 1 µs a photo), so a
+   * scroll), then each place's. The photos' positions are made within 10 s even if the page is
+   * never idle; a list waits for an idle stretch long enough for it (about 1 µs a photo), so a
    * scroll's frames are not held up.
    */
   #indexWhenIdle(): void {

@@ -9,6 +9,7 @@
  * Maps are keyed by a hash of the id's characters worked out in JavaScript, a small integer, and the
  * id itself is only a value, compared with ===. A clash of hashes takes the next free integer.
  */
+import type { PositionLookup } from './filters';
 
 /** Hashes stay small integers (31-bit Smis on every V8 build), which a Map keeps without boxing. */
 const HASH_MASK = 0x3fffffff;
@@ -219,7 +220,7 @@ export class IdSet implements ReadonlyIdSet {
 export class IdList implements ReadonlyIdSet {
   #set: IdSet | null = null;
   /** Where these photos are in a timeline, sorted, for that timeline's position lookup `of` (filters.ts positionsOfSet). */
-  positions: { of: object; at: Int32Array } | null = null;
+  positions: { of: PositionLookup; at: Int32Array } | null = null;
 
   constructor(private readonly ids: readonly string[]) {}
 
