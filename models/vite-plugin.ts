@@ -13,6 +13,7 @@ import type { Plugin, ResolvedConfig } from 'vite';
 import { MODELS, OBJECT_INPUT_SIZE, allFiles, type FilePatch, type ModelFile } from './registry.ts';
 import { addFaceDetectorMetadata } from './tflite-metadata.ts';
 import { resizeCenterNetGraph, resizeCenterNetWeights } from './centernet-input.ts';
+import { fuseConvolutions } from './fuse-graph.ts';
 
 type ServedFile = ModelFile & { package: string };
 
@@ -33,8 +34,13 @@ const PATCHES: Record<FilePatch, (bytes: Uint8Array, packageFile: (from: string)
   'face-detector-metadata-full': (bytes) => addFaceDetectorMetadata(bytes, 'full'),
   'centernet-input-graph': (bytes) => resizeCenterNetGraph(bytes, OBJECT_INPUT_SIZE),
   // The graph's weights manifest (the model's first file, as shipped) says where each constant lies in the weights file.
-  'centernet-input-weights': (bytes, packageFile) => resizeCenterNetWeights(bytes, packageFile(MODELS.find((model) => model.id === 'centernet')!.files[0]!.from), OBJECT_INPUT_SIZE),
+  'centernet-input-weights': (bytes, packageFile) => resizeCenterNetWeights(bytes, packageFile(filesOf('centernet')[0]!.from), OBJECT_INPUT_SIZE),
+  // Graph and weights change together: each patch works out both from the two files as shipped.
+  'fused-convolutions-graph': (bytes, packageFile) => fuseConvolutions(bytes, packageFile(filesOf('faceres')[1]!.from)).json,
+  'fused-convolutions-weights': (bytes, packageFile) => fuseConvolutions(packageFile(filesOf('faceres')[0]!.from), bytes).bin,
 };
+
+const filesOf = (id: string): ModelFile[] => MODELS.find((model) => model.id === id)!.files;
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
