@@ -63,6 +63,7 @@ async function runBackend(url: string, backend: TfBackend, files: string[], vers
     const analyseMs = Date.now() - started;
     const peakRssMB = memory.stop();
     if (settled.analysis.notice) throw new Error(settled.analysis.notice);
+    if (settled.analysis.failed) throw new Error(`${settled.analysis.failed} of ${imported.photos} photos could not be analysed on ${backend}`);
     const timings = await page.evaluate(() => window.__keepsake!.stageTimings());
     const report = await page.evaluate(() => window.__keepsake!.report(''));
     const faces = report.photos.reduce((n, photo) => n + (photo.faces?.length ?? 0), 0);

@@ -41,7 +41,8 @@ export async function waitForAnalysis(page: Page, log: (line: string) => void): 
   for (;;) {
     const s = await status(page);
     const settled = s.analysis.phase !== 'loading' && s.analysis.phase !== 'running';
-    if (settled && (s.analysis.phase === 'stopped' || s.analysis.phase === 'paused' || (await page.evaluate(() => window.__keepsake!.unanalysed())) === 0)) return s;
+    // Photos that failed stay unanalysed: once the queue has settled, they end the wait too.
+    if (settled && (s.analysis.phase === 'stopped' || s.analysis.phase === 'paused' || (await page.evaluate(() => window.__keepsake!.unanalysed())) <= s.analysis.failed)) return s;
     if (Date.now() - lastLog > 2000) {
       lastLog = Date.now();
       if (s.analysis.total) log(`analyse: ${s.analysis.done}/${s.analysis.total}${s.analysis.backend ? ` on ${s.analysis.backend}` : ''}`);

@@ -12,7 +12,7 @@ import { downscale, toGrey } from '../pipeline/analyse/raster';
 import { ANALYSIS_SIDE } from '../pipeline/analyse/quality';
 import { THEME_MIN_SCORE, sceneLabels, sceneStats, themesOf } from '../pipeline/analyse/themes';
 import type { Box, DetectedFace, Label, Raster } from '../pipeline/analyse/types';
-import { stageVersions, versionKey, type Stage } from './versions';
+import { lostFacesOnWebGpu, stageVersions, versionKey, type Stage } from './versions';
 import type { FaceFinder } from './detector';
 import type { FaceEmbedder } from './embedder';
 import type { ObjectDetector } from './objects';
@@ -58,7 +58,7 @@ export async function analysePhoto(db: KeepsakeDatabase, models: VisionModels, p
     // New faces are confirmed by the people the object detector sees. A new object detector alone
     // only labels the photo again: the faces stay, with every correction the person made to them
     // (a fresh detection can drop or renumber a face the person confirmed).
-    const redoFaces = !previous || todo.includes('faces');
+    const redoFaces = !previous || todo.includes('faces') || lostFacesOnWebGpu(previous);
     const objects = redoFaces || todo.includes('objects') ? await timed('objects', () => models.objects.detect(image)) : null;
     const objectLabels = objects?.labels ?? previous!.labels.filter((label) => label.source === 'objects');
     const faces = redoFaces ? await confirmedFaces(models, image, objects!.people, timings) : previous!.faces;

@@ -5,7 +5,7 @@
 import { MODELS, modelUrl } from '../../models/registry';
 import { alignedCrop } from '../pipeline/analyse/faces';
 import type { DetectedFace } from '../pipeline/analyse/types';
-import { tf } from './runtime';
+import { rgbTensor, tf } from './runtime';
 
 const spec = MODELS.find((model) => model.id === 'faceres')!;
 const SIZE = spec.input.width;
@@ -32,7 +32,7 @@ export class FaceEmbedder {
     for (let i = 0; i < faces.length; i += BATCH) {
       const crops = faces.slice(i, i + BATCH).map((face) => this.#crop(image, face));
       const batch = tf.tidy(() => {
-        const input = tf.stack(crops.map((crop) => tf.cast(tf.browser.fromPixels(crop), 'float32')));
+        const input = rgbTensor(crops);
         const raw = this.model.execute(input, spec.output) as tf.Tensor;
         return tf.div(raw, tf.norm(raw, 'euclidean', 1, true));
       });

@@ -5,7 +5,7 @@
 import { COCO_CLASSES, MODELS, modelUrl } from '../../models/registry';
 import { iou } from '../pipeline/analyse/boxes';
 import type { Box, Label } from '../pipeline/analyse/types';
-import { tf } from './runtime';
+import { rgbTensor, tf } from './runtime';
 
 const spec = MODELS.find((model) => model.id === 'centernet')!;
 const SIZE = spec.input.width;
@@ -40,7 +40,7 @@ export class ObjectDetector {
 
   async #run(): Promise<Float32Array> {
     const pixels = this.#ctx.getImageData(0, 0, SIZE, SIZE);
-    const output = tf.tidy(() => this.model.execute(tf.expandDims(tf.cast(tf.browser.fromPixels(pixels), 'float32'), 0), spec.output) as tf.Tensor);
+    const output = tf.tidy(() => this.model.execute(rgbTensor([pixels]), spec.output) as tf.Tensor);
     const rows = (await output.data()) as Float32Array;
     output.dispose();
     return rows;
