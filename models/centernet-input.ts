@@ -10,6 +10,8 @@
  * 0.56× the work and found the same objects on the corpus (models/README.md has the comparison).
  */
 
+import { bytesPerValue, type WeightSpec } from './graph-weights.ts';
+
 /** The size the graph was converted for. */
 const CONVERTED_SIZE = 512;
 const PLACEHOLDER = 'tower_0/images';
@@ -24,12 +26,6 @@ const SIZE_CONSTANTS: Record<string, (size: number, value: number, index: number
   'tower_0/BatchGather/concat': (size, value, index) => (index === 0 ? (size / 4) ** 2 : value),
 };
 
-interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: string;
-  quantization?: { dtype: 'uint8' | 'uint16' | 'float16' };
-}
 
 interface GraphJson {
   modelTopology: { node: Array<{ name: string; op: string; attr?: { shape?: { shape?: { dim: Array<{ size: string }> } } } }> };
@@ -81,9 +77,4 @@ export function resizeCenterNetWeights(bin: Uint8Array, json: Uint8Array, size: 
   const missing = Object.keys(SIZE_CONSTANTS).filter((name) => !found.has(name));
   if (missing.length) throw new Error(`centernet-input: no weight ${missing.join(', ')}`);
   return out;
-}
-
-function bytesPerValue(spec: WeightSpec): number {
-  if (!spec.quantization) return 4;
-  return spec.quantization.dtype === 'uint8' ? 1 : 2;
 }

@@ -14,12 +14,7 @@
  * (stored as float32); constants no node reads any more are dropped. Pure (bytes in, bytes out).
  */
 
-interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: string;
-  quantization?: { dtype: string; original_dtype?: string; min?: number; scale?: number };
-}
+import { bytesPerValue, type WeightSpec } from './graph-weights.ts';
 
 interface GraphNode {
   name: string;
@@ -185,11 +180,6 @@ function splitWeights(specs: WeightSpec[], bin: Uint8Array): Map<string, Weight>
   }
   if (offset !== bin.byteLength) throw new Error(`fuse-graph: the manifest covers ${offset} bytes, the weights file has ${bin.byteLength}`);
   return out;
-}
-
-function bytesPerValue(spec: WeightSpec): number {
-  if (!spec.quantization) return 4;
-  return spec.quantization.dtype === 'uint8' ? 1 : 2;
 }
 
 /** A float32 weight's values, undoing float16 or affine uint8/uint16 quantisation. */
