@@ -82,7 +82,7 @@ export async function analysePhoto(db: KeepsakeDatabase, models: VisionModels, p
       timings,
       analysedAt: Date.now(),
     };
-    await commit(db, record, faceRecords);
+    await commit(db, record, faceRecords, redoFaces);
     return { photoId, status: 'analysed', faces: record.faces.length, timings };
   } finally {
     image.close();
@@ -176,14 +176,23 @@ function pixelStage(raster: Raster, photo: PhotoRecord, faces: DetectedFace[], o
   };
 }
 
-/** Analysis and faces of a photo replace the old ones together, or not at all. */
-async function commit(db: KeepsakeDatabase, record: AnalysisRecord, faces: FaceRecord[] | null): Promise<void> {
+/**
+ * Analysis and faces of a photo replace the old ones together, or not at all. Faces detected again
+ * take the identity of the old face they overlap; faces only embedded again keep their records as
+ * they are (person, corrections, clustering) and take the new embedding.
+ */
+async function commit(db: KeepsakeDatabase, record: AnalysisRecord, faces: FaceRecord[] | null, redetected: boolean): Promise<void> {
   const tx = db.transaction(['analyses', 'faces', 'meta'], 'readwrite');
   if (faces) {
     const faceStore = tx.objectStore('faces');
     const old = await faceStore.index('byPhoto').getAll(record.photoId);
-    for (const face of old) void faceStore.delete(face.id);
-    for (const face of carryIdentity(faces, old)) void faceStore.put(face);
+    const oldById = new Map(old.map((face) => [face.id, face]));
+    if (redetected || faces.some((face) => !oldById.has(face.id))) {
+      for (const face of old) void faceStore.delete(face.id);
+      for (const face of carryIdentity(faces, old)) void faceStore.put(face);
+    } else {
+      for (const face of faces) void faceStore.put({ ...oldById.get(face.id)!, embedding: face.embedding, embeddingModel: face.embeddingModel });
+    }
     void tx.objectStore('meta').put(facesChanged());
   }
   void tx.objectStore('analyses').put(record);
