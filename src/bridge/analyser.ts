@@ -181,7 +181,8 @@ export class AnalysisRunner {
         this.#progress.failed += 1;
         this.#progress.done += 1;
       }
-      if (++this.#sinceGroup >= GROUP_EVERY) await this.#group();
+      // The run groups the whole library when its queue empties: grouping here as well would do it twice.
+      if (++this.#sinceGroup >= GROUP_EVERY && this.#queue.length) await this.#group();
       this.#emit();
     }
   }
