@@ -58,8 +58,12 @@ async function runBackend(url: string, backend: TfBackend, files: string[], vers
     const importMs = Date.now() - importStarted;
     const memory = sampleMemory(browser.profile);
     const started = Date.now();
+    // (ms since the start, photos done) whenever the count moves: models load before the first photo.
+    const marks: Array<[number, number]> = [];
     await page.evaluate(() => window.__keepsake!.startAnalysis());
-    const settled = await waitForAnalysis(page, log);
+    const settled = await waitForAnalysis(page, log, (s) => {
+      if (s.analysis.done && s.analysis.done !== marks.at(-1)?.[1]) marks.push([Date.now() - started, s.analysis.done]);
+    });
     const analyseMs = Date.now() - started;
     const peakRssMB = memory.stop();
     if (settled.analysis.notice) throw new Error(settled.analysis.notice);
@@ -72,13 +76,21 @@ async function runBackend(url: string, backend: TfBackend, files: string[], vers
       photos: imported.photos,
       faces,
       importOnly: { photosPerSecond: round(imported.photos / (importMs / 1000)), ms: importMs },
-      analysis: { photosPerSecond: round(imported.photos / (analyseMs / 1000)), ms: analyseMs, workers: 'vision workers = min(4, hardwareConcurrency)' },
+      analysis: { photosPerSecond: round(imported.photos / (analyseMs / 1000)), ms: analyseMs, workers: 'vision workers = min(4, hardwareConcurrency)', ...startAndPace(marks) },
       msPerStage: stageSummary(timings, faces),
       peakBrowserRssMB: peakRssMB,
     };
   } finally {
     await browser.close();
   }
+}
+
+/** When the first photo was done, and photos/s from then to the last one (after the models loaded). */
+function startAndPace(marks: Array<[number, number]>): { firstPhotoMs: number | null; steadyPhotosPerSecond: number | null } {
+  const first = marks[0];
+  const last = marks.at(-1);
+  const steady = first && last && last[0] > first[0] ? round((last[1] - first[1]) / ((last[0] - first[0]) / 1000)) : null;
+  return { firstPhotoMs: first?.[0] ?? null, steadyPhotosPerSecond: steady };
 }
 
 /** Mean and p95 per stage over photos; embedding also per face. */

@@ -36,10 +36,12 @@ export async function waitForImport(page: Page, log: (line: string) => void): Pr
  * Wait until every stored photo has a current analysis (or the person's pause/stop, or a failure,
  * ends the run), logging progress now and then.
  */
-export async function waitForAnalysis(page: Page, log: (line: string) => void): Promise<AutomationStatus> {
+/** `watch` sees every status polled (the benchmark notes when the done count moves). */
+export async function waitForAnalysis(page: Page, log: (line: string) => void, watch?: (s: AutomationStatus) => void): Promise<AutomationStatus> {
   let lastLog = 0;
   for (;;) {
     const s = await status(page);
+    watch?.(s);
     const settled = s.analysis.phase !== 'loading' && s.analysis.phase !== 'running';
     // Photos that failed stay unanalysed: once the queue has settled, they end the wait too.
     if (settled && (s.analysis.phase === 'stopped' || s.analysis.phase === 'paused' || (await page.evaluate(() => window.__keepsake!.unanalysed())) <= s.analysis.failed)) return s;
