@@ -19,7 +19,7 @@ import type { ObjectDetector } from './objects';
 
 /** Faces narrower than this (preview pixels) are kept as faces but not embedded: too few pixels to recognise anyone. */
 const MIN_EMBED_FACE_PX = 28;
-/** At most this many faces per photo are embedded (largest first): a crowd costs ~80 ms a face on wasm. */
+/** At most this many faces per photo are embedded (largest first): a crowd costs ~50 ms a face on wasm. */
 const MAX_EMBEDDED_FACES = 16;
 
 export interface VisionModels {
