@@ -5,7 +5,7 @@
  */
 import { FaceDetector, FilesetResolver } from '@mediapipe/tasks-vision';
 import { MODELS, RUNTIME_BASE, modelUrl } from '../../models/registry';
-import { mergeFaces, searchRegions, toImageFace, type Region } from '../pipeline/analyse/faces';
+import { closerLooks, mergeFaces, toImageFace, type Region } from '../pipeline/analyse/faces';
 import type { Box, DetectedFace } from '../pipeline/analyse/types';
 
 const spec = MODELS.find((model) => model.id === 'blazeface-full-range')!;
@@ -28,8 +28,8 @@ export class FaceFinder {
   /** Every face in `image` (display orientation), normalised to its size; `people` (object detector) guide closer looks. */
   find(image: ImageBitmap, people: Array<{ box: Box; score: number }>): DetectedFace[] {
     const { width, height } = image;
-    const found: DetectedFace[] = [];
-    for (const region of searchRegions(width, height, people)) found.push(...this.#detect(image, region, width, height));
+    const found = this.#detect(image, { x: 0, y: 0, width, height }, width, height);
+    for (const region of closerLooks(width, height, people, found)) found.push(...this.#detect(image, region, width, height));
     return mergeFaces(found, width / height);
   }
 

@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { alignedCrop, carryIdentity, mergeFaces, searchRegions, toImageFace } from '../../src/pipeline/analyse/faces';
+import { alignedCrop, carryIdentity, closerLooks, mergeFaces, toImageFace } from '../../src/pipeline/analyse/faces';
 import { sceneLabels, themesOf } from '../../src/pipeline/analyse/themes';
 import type { Box, DetectedFace, Label } from '../../src/pipeline/analyse/types';
 
 const face = (box: [number, number, number, number], score: number): DetectedFace => ({ box, score, landmarks: [] });
 
 describe('where the face detector looks', () => {
-  it('looks at the whole picture, and closer at the head of every person too small for that', () => {
+  it('looks closer at the head of every person too small for the whole look', () => {
     const far = { box: [0.1, 0.4, 0.06, 0.3] as [number, number, number, number], score: 0.6 };
     const near = { box: [0.5, 0.1, 0.45, 0.9] as [number, number, number, number], score: 0.9 };
     const faint = { box: [0.8, 0.5, 0.05, 0.2] as [number, number, number, number], score: 0.05 };
-    const regions = searchRegions(1600, 1200, [far, near, faint]);
-    expect(regions[0]).toEqual({ x: 0, y: 0, width: 1600, height: 1200 });
-    expect(regions).toHaveLength(2);
-    const head = regions[1]!;
+    const regions = closerLooks(1600, 1200, [far, near, faint], []);
+    expect(regions).toHaveLength(1);
+    const head = regions[0]!;
     // Around the far person's head: 1.4 × its width, starting just above it.
     expect(head.width).toBeCloseTo(1.4 * 0.06 * 1600, -1);
     expect(head.x).toBeLessThan(0.1 * 1600);
@@ -26,8 +25,20 @@ describe('where the face detector looks', () => {
   it('gives one look to people standing together', () => {
     const a = { box: [0.2, 0.3, 0.1, 0.5] as [number, number, number, number], score: 0.7 };
     const same = { box: [0.205, 0.31, 0.1, 0.5] as [number, number, number, number], score: 0.4 };
-    expect(searchRegions(1000, 1000, [a, same])).toHaveLength(2);
-    expect(searchRegions(1000, 1000, [])).toHaveLength(1);
+    expect(closerLooks(1000, 1000, [a, same], [])).toHaveLength(1);
+    expect(closerLooks(1000, 1000, [], [])).toHaveLength(0);
+  });
+
+  it('skips a person whose face the whole look already found clearly, and only that person', () => {
+    const left = { box: [0.1, 0.3, 0.2, 0.6] as [number, number, number, number], score: 0.8 };
+    const right = { box: [0.6, 0.3, 0.2, 0.6] as [number, number, number, number], score: 0.8 };
+    // 0.1 of the width of a 1000-px picture is 19 px of the detector's 192: seen clearly.
+    const leftFace = face([0.15, 0.32, 0.1, 0.1], 0.9);
+    expect(closerLooks(1000, 1000, [left, right], [leftFace])).toHaveLength(1);
+    expect(closerLooks(1000, 1000, [left, right], [leftFace])[0]!.x).toBeGreaterThan(500);
+    // Unsure, or too small at 192 px to trust its box and eyes: the closer look still happens.
+    expect(closerLooks(1000, 1000, [left, right], [face([0.15, 0.32, 0.1, 0.1], 0.6)])).toHaveLength(2);
+    expect(closerLooks(1000, 1000, [left, right], [face([0.18, 0.32, 0.05, 0.05], 0.95)])).toHaveLength(2);
   });
 
   it('maps a hit in a tile back to the whole picture, keypoints included', () => {

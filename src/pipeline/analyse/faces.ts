@@ -27,23 +27,25 @@ export const SMALL_FACE_FRACTION = 0.03;
 /**
  * BlazeFace full-range sees the image at 192 px: a face narrower than ~6% of the region is only
  * ~11 px there and is often missed. Small faces belong to people, and the object detector sees
- * people down to a few percent of the picture: so besides the whole picture, the detector looks at
- * a head-and-shoulders region at the top of every person too small for the whole look, upscaled to
- * the model's input. A photo without people costs one look; a crowd a handful.
+ * people down to a few percent of the picture: so after the whole picture, the detector looks at a
+ * head-and-shoulders region at the top of every person too small for the whole look, upscaled to
+ * the model's input. A person whose face the whole look (`seen`) already found clearly needs no
+ * closer look. A photo without people costs one look; a crowd a handful.
  */
-export function searchRegions(width: number, height: number, people: Array<{ box: Box; score: number }>, rules = REGION_RULES): Region[] {
-  const whole: Region = { x: 0, y: 0, width, height };
+export function closerLooks(width: number, height: number, people: Array<{ box: Box; score: number }>, seen: DetectedFace[], rules = REGION_RULES): Region[] {
   const long = Math.max(width, height);
+  const clear = seen.filter((face) => face.score >= rules.seenScore && face.box[2] * width >= rules.seenFraction * long);
   const heads = people
     .filter((person) => person.score >= rules.minPerson && person.box[2] * width < rules.maxPersonFraction * long)
     .sort((a, b) => b.score - a.score)
-    .map((person) => headRegion(person.box, width, height, rules.minRegionPx));
+    .map((person) => headRegion(person.box, width, height, rules.minRegionPx))
+    .filter((head) => !clear.some((face) => centredIn(face.box, head, width, height)));
   const regions: Region[] = [];
   for (const head of heads) {
     if (regions.length >= rules.maxRegions) break;
     if (!regions.some((region) => covers(region, head))) regions.push(head);
   }
-  return [whole, ...regions];
+  return regions;
 }
 
 export const REGION_RULES = {
@@ -54,7 +56,20 @@ export const REGION_RULES = {
   /** Never upscale less than this many pixels to the model's input. */
   minRegionPx: 64,
   maxRegions: 8,
+  /**
+   * A face the whole look found at this score, and at least 16 of the model's 192 px wide, was seen
+   * clearly: a closer look at its head would find it again (and nothing else: the person's other
+   * neighbours have regions of their own).
+   */
+  seenScore: 0.75,
+  seenFraction: 16 / 192,
 };
+
+function centredIn([x, y, w, h]: Box, region: Region, width: number, height: number): boolean {
+  const cx = (x + w / 2) * width;
+  const cy = (y + h / 2) * height;
+  return cx >= region.x && cx <= region.x + region.width && cy >= region.y && cy <= region.y + region.height;
+}
 
 /** The top of a person's box, as wide as the person plus a margin and as tall as it is wide. */
 function headRegion([x, y, w, h]: Box, width: number, height: number, minPx: number): Region {
