@@ -120,7 +120,7 @@ export async function benchAnalyseScale(args: string[]): Promise<unknown> {
     log(describe(last));
     const peakRssMB = peak.stop();
     if (settled.analysis.notice) throw new Error(settled.analysis.notice);
-    // The app's own hook, for comparison (it reads whichever worker is free, so with idle workers mostly the first).
+    // The app's own hook, for comparison: one count per vision worker still running.
     const appTensors = await page.evaluate(() => window.__keepsake!.tensors());
     const report = await page.evaluate(() => window.__keepsake!.report(''));
     const faces = report.photos.reduce((n, photo) => n + (photo.faces?.length ?? 0), 0);

@@ -116,11 +116,9 @@ export class AnalysisRunner {
     this.#setPhase('stopped');
   }
 
-  /** Live tensors in every worker (the leak test reads this). */
+  /** Live tensors in every vision worker now running (the leak check reads this). */
   async tensors(): Promise<number[]> {
-    const counts: number[] = [];
-    for (let i = 0; i < this.#pool.size; i++) counts.push((await this.#pool.run((api) => api.memory())).numTensors);
-    return counts;
+    return (await this.#pool.each((api) => api.memory())).map((memory) => memory.numTensors);
   }
 
   /** Re-analyse `ids` `rounds` times in one worker; its live tensor count after each round. */

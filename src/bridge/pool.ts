@@ -30,6 +30,11 @@ export class WorkerPool<T> {
     }
   }
 
+  /** `task` on every worker started so far, at once, whether busy or not (read-only questions such as memory use). */
+  each<R>(task: (api: Remote<T>) => Promise<R>): Promise<R[]> {
+    return Promise.all(this.#slots.map((slot) => task(slot.api)));
+  }
+
   terminate(): void {
     for (const slot of this.#slots.splice(0)) {
       clearTimeout(slot.idleTimer);
