@@ -41,6 +41,17 @@ describe('where the face detector looks', () => {
     expect(closerLooks(1000, 1000, [left, right], [face([0.18, 0.32, 0.05, 0.05], 0.95)])).toHaveLength(2);
   });
 
+  it('keeps the look at someone standing behind a person whose clear face falls in their head region', () => {
+    const front = { box: [0.3, 0.2, 0.25, 0.8] as [number, number, number, number], score: 0.9 };
+    const behind = { box: [0.38, 0.15, 0.08, 0.3] as [number, number, number, number], score: 0.5 };
+    // The front person's face (0.12 wide) is centred in both head regions: too wide to be the face of
+    // the person behind (0.08 wide), so only the front person's look is skipped.
+    const frontFace = face([0.36, 0.17, 0.12, 0.12], 0.95);
+    const looks = closerLooks(1000, 1000, [front, behind], [frontFace]);
+    expect(looks).toHaveLength(1);
+    expect(looks[0]!.width).toBeLessThan(0.2 * 1000);
+  });
+
   it('maps a hit in a tile back to the whole picture, keypoints included', () => {
     const hit = { box: { x: 10, y: 20, width: 40, height: 50 }, score: 0.9, keypoints: [[0.5, 0.5] as [number, number]] };
     const result = toImageFace(hit, { x: 100, y: 200, width: 400, height: 400 }, 1000, 800);

@@ -38,8 +38,9 @@ export function closerLooks(width: number, height: number, people: Array<{ box: 
   const heads = people
     .filter((person) => person.score >= rules.minPerson && person.box[2] * width < rules.maxPersonFraction * long)
     .sort((a, b) => b.score - a.score)
-    .map((person) => headRegion(person.box, width, height, rules.minRegionPx))
-    .filter((head) => !clear.some((face) => centredIn(face.box, head, width, height)));
+    .map((person) => ({ person, head: headRegion(person.box, width, height, rules.minRegionPx) }))
+    .filter(({ person, head }) => !clear.some((face) => centredIn(face.box, head, width, height) && isTheirFace(face.box, person.box)))
+    .map(({ head }) => head);
   const regions: Region[] = [];
   for (const head of heads) {
     if (regions.length >= rules.maxRegions) break;
@@ -58,12 +59,17 @@ export const REGION_RULES = {
   maxRegions: 8,
   /**
    * A face the whole look found at this score, and at least 16 of the model's 192 px wide, was seen
-   * clearly: a closer look at its head would find it again (and nothing else: the person's other
-   * neighbours have regions of their own).
+   * clearly: a closer look at its person's head would find it again. (A neighbour whose head region
+   * it lies in keeps their look unless the face is of a size to be theirs: see isTheirFace.)
    */
   seenScore: 0.75,
   seenFraction: 16 / 192,
 };
+
+/** A face of a size to belong to this person: narrower than the person, and not a small face in front of a near one. */
+function isTheirFace(face: Box, person: Box): boolean {
+  return face[2] <= person[2] && face[2] >= 0.25 * person[2];
+}
 
 function centredIn([x, y, w, h]: Box, region: Region, width: number, height: number): boolean {
   const cx = (x + w / 2) * width;
