@@ -34,9 +34,9 @@ export async function waitForImport(page: Page, log: (line: string) => void): Pr
 
 /**
  * Wait until every stored photo has a current analysis (or the person's pause/stop, or a failure,
- * ends the run), logging progress now and then.
+ * ends the run), logging progress now and then. `watch` sees every status polled (the benchmark
+ * notes when the done count moves).
  */
-/** `watch` sees every status polled (the benchmark notes when the done count moves). */
 export async function waitForAnalysis(page: Page, log: (line: string) => void, watch?: (s: AutomationStatus) => void): Promise<AutomationStatus> {
   let lastLog = 0;
   for (;;) {

@@ -116,7 +116,7 @@ export class AnalysisRunner {
     this.#setPhase('stopped');
   }
 
-  /** Live tensors in every vision worker now running (the leak check reads this). */
+  /** Live tensors in every vision worker now running (the scale benchmark and the GPU run report them). */
   async tensors(): Promise<number[]> {
     return (await this.#pool.each((api) => api.memory())).map((memory) => memory.numTensors);
   }
