@@ -8,6 +8,8 @@
  *
  * Why: on the wasm backend the detector was half the analysis time of a photo. At 352 px it does
  * 0.47× the work and finds the same objects on most corpus photos (models/README.md has the comparison).
+ * The app resizes the served 352-px graph once more in the browser, for the small second looks
+ * around unsure faces (src/vision/objects.ts).
  */
 
 import { bytesPerValue, type WeightSpec } from './graph-weights.ts';
@@ -39,19 +41,22 @@ function checkSize(size: number): void {
 
 const parse = (json: Uint8Array): GraphJson => JSON.parse(new TextDecoder().decode(json)) as GraphJson;
 
-/** The model JSON with the input placeholder declared as [1, size, size, 3]. */
-export function resizeCenterNetGraph(json: Uint8Array, size: number): Uint8Array {
+/** The model JSON (converted for `from` px, or already resized to it) with the input placeholder declared as [1, size, size, 3]. */
+export function resizeCenterNetGraph(json: Uint8Array, size: number, from = CONVERTED_SIZE): Uint8Array {
   checkSize(size);
   const graph = parse(json);
   const input = graph.modelTopology.node.find((node) => node.name === PLACEHOLDER && node.op === 'Placeholder');
   const dims = input?.attr?.shape?.shape?.dim;
-  if (!dims || dims.map((d) => d.size).join() !== `1,${CONVERTED_SIZE},${CONVERTED_SIZE},3`) throw new Error(`centernet-input: no [1,${CONVERTED_SIZE},${CONVERTED_SIZE},3] placeholder ${PLACEHOLDER}`);
+  if (!dims || dims.map((d) => d.size).join() !== `1,${from},${from},3`) throw new Error(`centernet-input: no [1,${from},${from},3] placeholder ${PLACEHOLDER}`);
   input!.attr!.shape!.shape!.dim = ['1', String(size), String(size), '3'].map((d) => ({ size: d }));
   return new TextEncoder().encode(JSON.stringify(graph));
 }
 
-/** The weights file with the size constants rewritten for `size`; the JSON says where each weight lies. */
-export function resizeCenterNetWeights(bin: Uint8Array, json: Uint8Array, size: number): Uint8Array {
+/**
+ * The weights file (for `from` px) with the size constants rewritten for `size`; the JSON (any of
+ * the sizes: they share one manifest) says where each weight lies.
+ */
+export function resizeCenterNetWeights(bin: Uint8Array, json: Uint8Array, size: number, from = CONVERTED_SIZE): Uint8Array {
   checkSize(size);
   const out = bin.slice();
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
@@ -65,8 +70,8 @@ export function resizeCenterNetWeights(bin: Uint8Array, json: Uint8Array, size: 
       for (let i = 0; i < count; i++) {
         const at = offset + 4 * i;
         const value = view.getInt32(at, true);
-        const expected = rewrite(CONVERTED_SIZE, value, i);
-        if (value !== expected) throw new Error(`centernet-input: ${spec.name}[${i}] is ${value}, expected ${expected} for a ${CONVERTED_SIZE}-px graph`);
+        const expected = rewrite(from, value, i);
+        if (value !== expected) throw new Error(`centernet-input: ${spec.name}[${i}] is ${value}, expected ${expected} for a ${from}-px graph`);
         view.setInt32(at, rewrite(size, value, i), true);
       }
       found.add(spec.name);

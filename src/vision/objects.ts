@@ -1,25 +1,57 @@
 /**
  * Objects (COCO 80) with MB3-CenterNet through TF.js, decoded as models/registry.ts describes:
- * the picture stretched to 512², RGB 0..255; rows [x1, y1, x2, y2, score, class] in input pixels.
+ * the picture stretched to a square, RGB 0..255; rows [x1, y1, x2, y2, score, class] in input pixels.
  */
-import { COCO_CLASSES, MODELS, modelUrl } from '../../models/registry';
+import { resizeCenterNetGraph, resizeCenterNetWeights } from '../../models/centernet-input';
+import { CLOSE_LOOK_SIZE, COCO_CLASSES, MODELS, modelUrl } from '../../models/registry';
 import { iou } from '../pipeline/analyse/boxes';
 import type { Box, Label } from '../pipeline/analyse/types';
-import { rgbTensor, tf } from './runtime';
+import { fetchBytes, graphModelFrom, rgbTensor, tf } from './runtime';
 
 const spec = MODELS.find((model) => model.id === 'centernet')!;
 const SIZE = spec.input.width;
 
+/** One input size of the detector: its graph and the square canvas pictures are drawn onto for it. */
+class Sized {
+  readonly #ctx: OffscreenCanvasRenderingContext2D;
+
+  constructor(
+    readonly model: tf.GraphModel,
+    readonly size: number,
+  ) {
+    this.#ctx = new OffscreenCanvas(size, size).getContext('2d', { willReadFrequently: true })!;
+    tf.tidy(() => (model.execute(tf.zeros([1, size, size, 3]), spec.output) as tf.Tensor).dataSync());
+  }
+
+  /** Rows of the part `region` of `image` (all of it when absent), stretched to the input square. */
+  async run(image: ImageBitmap, region?: { x: number; y: number; width: number; height: number }): Promise<Float32Array> {
+    if (region) this.#ctx.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, this.size, this.size);
+    // The browser's resampler stretches the picture to the model's square input, as Human does.
+    else this.#ctx.drawImage(image, 0, 0, this.size, this.size);
+    const pixels = this.#ctx.getImageData(0, 0, this.size, this.size);
+    const output = tf.tidy(() => this.model.execute(rgbTensor([pixels]), spec.output) as tf.Tensor);
+    const rows = (await output.data()) as Float32Array;
+    output.dispose();
+    return rows;
+  }
+}
+
 export class ObjectDetector {
-  readonly #canvas = new OffscreenCanvas(SIZE, SIZE);
-  readonly #ctx = this.#canvas.getContext('2d', { willReadFrequently: true })!;
+  private constructor(
+    private readonly whole: Sized,
+    private readonly closeLook: Sized,
+  ) {}
 
-  private constructor(private readonly model: tf.GraphModel) {}
-
+  /**
+   * The served graph (SIZE px) for whole pictures, and the same weights resized once more for the
+   * second looks around unsure faces: a head-and-shoulders crop is filled by its person, so
+   * CLOSE_LOOK_SIZE px show them as well at a fraction of the work.
+   */
   static async create(base: string): Promise<ObjectDetector> {
-    const model = await tf.loadGraphModel(modelUrl(base, spec.files[0]!.url));
-    tf.tidy(() => (model.execute(tf.zeros([1, SIZE, SIZE, 3]), spec.output) as tf.Tensor).dataSync());
-    return new ObjectDetector(model);
+    const [json, bin] = await Promise.all(spec.files.map((file) => fetchBytes(modelUrl(base, file.url)))) as [Uint8Array, Uint8Array];
+    const whole = new Sized(await graphModelFrom(json, bin), SIZE);
+    const close = new Sized(await graphModelFrom(resizeCenterNetGraph(json, CLOSE_LOOK_SIZE, SIZE), resizeCenterNetWeights(bin, json, CLOSE_LOOK_SIZE, SIZE)), CLOSE_LOOK_SIZE);
+    return new ObjectDetector(whole, close);
   }
 
   /**
@@ -29,21 +61,12 @@ export class ObjectDetector {
    */
   async personAround(image: ImageBitmap, face: Box): Promise<number> {
     const region = headAndShoulders(face, image.width, image.height);
-    this.#ctx.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, SIZE, SIZE);
-    const rows = await this.#run();
+    const rows = await this.closeLook.run(image, region);
     const centre: [number, number] = [
       (face[0] + face[2] / 2) * image.width - region.x,
       (face[1] + face[3] / 2) * image.height - region.y,
     ].map((v, i) => v / (i === 0 ? region.width : region.height)) as [number, number];
-    return Math.max(0, ...personEvidence(rows).filter(({ box }) => centre[0] >= box[0] && centre[0] <= box[0] + box[2] && centre[1] >= box[1] && centre[1] <= box[1] + box[3]).map((p) => p.score));
-  }
-
-  async #run(): Promise<Float32Array> {
-    const pixels = this.#ctx.getImageData(0, 0, SIZE, SIZE);
-    const output = tf.tidy(() => this.model.execute(rgbTensor([pixels]), spec.output) as tf.Tensor);
-    const rows = (await output.data()) as Float32Array;
-    output.dispose();
-    return rows;
+    return Math.max(0, ...personEvidence(rows, this.closeLook.size).filter(({ box }) => centre[0] >= box[0] && centre[0] <= box[0] + box[2] && centre[1] >= box[1] && centre[1] <= box[1] + box[3]).map((p) => p.score));
   }
 
   /**
@@ -51,14 +74,13 @@ export class ObjectDetector {
    * thought might be a person (before thresholds and NMS), which confirms uncertain faces.
    */
   async detect(image: ImageBitmap): Promise<{ labels: Label[]; people: Array<{ box: Box; score: number }> }> {
-    // The browser's resampler stretches the picture to the model's square input, as Human does.
-    this.#ctx.drawImage(image, 0, 0, SIZE, SIZE);
-    const rows = await this.#run();
-    return { labels: decodeDetections(rows, spec.thresholds), people: personEvidence(rows) };
+    const rows = await this.whole.run(image);
+    return { labels: decodeDetections(rows, spec.thresholds), people: personEvidence(rows, SIZE) };
   }
 
   dispose(): void {
-    this.model.dispose();
+    this.whole.model.dispose();
+    this.closeLook.model.dispose();
   }
 }
 
@@ -72,29 +94,30 @@ function headAndShoulders([x, y, w, h]: Box, width: number, height: number): { x
 }
 
 /** Faint people count as evidence: they only have to show that someone could be there. */
-function personEvidence(rows: ArrayLike<number>): Array<{ box: Box; score: number }> {
-  return rowsToLabels(rows, 0.05).filter((label) => label.name === 'person').map((label) => ({ box: label.box!, score: label.score }));
+function personEvidence(rows: ArrayLike<number>, size: number): Array<{ box: Box; score: number }> {
+  return rowsToLabels(rows, 0.05, size).filter((label) => label.name === 'person').map((label) => ({ box: label.box!, score: label.score }));
 }
 
-function rowsToLabels(rows: ArrayLike<number>, minScore: number): Label[] {
+/** Rows in input pixels of a `size` square → labels with boxes normalised to the picture. */
+function rowsToLabels(rows: ArrayLike<number>, minScore: number, size: number): Label[] {
   const labels: Label[] = [];
   for (let i = 0; i + 5 < rows.length; i += 6) {
     const score = rows[i + 4]!;
     const name = COCO_CLASSES[Math.round(rows[i + 5]!)];
     if (score < minScore || !name) continue;
-    const clip = (v: number): number => Math.min(1, Math.max(0, v / SIZE));
+    const clip = (v: number): number => Math.min(1, Math.max(0, v / size));
     const x1 = clip(rows[i]!), y1 = clip(rows[i + 1]!), x2 = clip(rows[i + 2]!), y2 = clip(rows[i + 3]!);
     if (x2 > x1 && y2 > y1) labels.push({ name, score, source: 'objects', box: [x1, y1, x2 - x1, y2 - y1] });
   }
   return labels;
 }
 
-/** Rows of [x1, y1, x2, y2, score, class] (input pixels) → labels after score filter and class-agnostic NMS. */
+/** Rows of [x1, y1, x2, y2, score, class] (input pixels of the whole look) → labels after score filter and class-agnostic NMS. */
 export function decodeDetections(rows: ArrayLike<number>, thresholds: Record<string, number>): Label[] {
   const minScore = thresholds.minScore ?? 0.2;
   const maxIoU = thresholds.iouThreshold ?? 0.4;
   const maxDetected = thresholds.maxDetected ?? 10;
-  const candidates = rowsToLabels(rows, minScore).sort((a, b) => b.score - a.score);
+  const candidates = rowsToLabels(rows, minScore, SIZE).sort((a, b) => b.score - a.score);
   const kept: Label[] = [];
   for (const label of candidates) {
     if (kept.length >= maxDetected) break;

@@ -29,6 +29,20 @@ export function rgbTensor(pictures: ImageData[]): tf.Tensor4D {
   return tf.tensor4d(rgb, [pictures.length, height, width, 3], 'float32');
 }
 
+/** A served file's bytes; a missing or failed file is an error naming it. */
+export async function fetchBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`Could not load ${url} (HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** A TF.js graph model from the bytes of its JSON and its single weights file. */
+export function graphModelFrom(json: Uint8Array, weights: Uint8Array): Promise<tf.GraphModel> {
+  const graph = JSON.parse(new TextDecoder().decode(json)) as tf.io.ModelJSON;
+  const weightSpecs = graph.weightsManifest.flatMap((group) => group.weights);
+  return tf.loadGraphModel(tf.io.fromMemory({ ...graph, weightSpecs, weightData: weights.slice().buffer }));
+}
+
 const SOFTWARE_GPU = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
 
 export interface BackendChoice {

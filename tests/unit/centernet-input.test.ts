@@ -6,8 +6,8 @@ import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import jpeg from 'jpeg-js';
 import { resizeCenterNetGraph, resizeCenterNetWeights } from '../../models/centernet-input';
-import { COCO_CLASSES, OBJECT_INPUT_SIZE } from '../../models/registry';
-import { packageDir } from '../../models/vite-plugin';
+import { CLOSE_LOOK_SIZE, COCO_CLASSES, OBJECT_INPUT_SIZE } from '../../models/registry';
+import { packageDir, sha256 } from '../../models/vite-plugin';
 import { CORPUS } from '../../cli/corpus';
 
 const ROOT = resolve(__dirname, '../..');
@@ -82,6 +82,16 @@ describe('centernet at a smaller input (models/centernet-input.ts)', () => {
     });
   });
 
+  it('resizes the served graph once more, as the app does for its close looks: the same bytes as resizing the shipped one', () => {
+    const served = { json: resizeCenterNetGraph(json, OBJECT_INPUT_SIZE), bin: resizeCenterNetWeights(bin, json, OBJECT_INPUT_SIZE) };
+    expect(CLOSE_LOOK_SIZE).toBeLessThan(OBJECT_INPUT_SIZE);
+    expect(sha256(resizeCenterNetGraph(served.json, CLOSE_LOOK_SIZE, OBJECT_INPUT_SIZE))).toBe(sha256(resizeCenterNetGraph(json, CLOSE_LOOK_SIZE)));
+    expect(sha256(resizeCenterNetWeights(served.bin, served.json, CLOSE_LOOK_SIZE, OBJECT_INPUT_SIZE))).toBe(sha256(resizeCenterNetWeights(bin, json, CLOSE_LOOK_SIZE)));
+    // Told the wrong size it came from, it refuses rather than write wrong constants.
+    expect(() => resizeCenterNetWeights(served.bin, served.json, CLOSE_LOOK_SIZE)).toThrow(/for a 512-px graph/);
+    expect(() => resizeCenterNetGraph(served.json, CLOSE_LOOK_SIZE, 384)).toThrow(/placeholder/);
+  });
+
   it('refuses sizes the network cannot take and files that are not the 512-px ones', () => {
     expect(() => resizeCenterNetGraph(json, 400)).toThrow(/multiple of 32/);
     expect(() => resizeCenterNetWeights(bin, json, 0)).toThrow(/multiple of 32/);
@@ -90,8 +100,7 @@ describe('centernet at a smaller input (models/centernet-input.ts)', () => {
     expect(() => resizeCenterNetWeights(bin.subarray(0, bin.length - 4), json, 384)).toThrow(/covers/);
   });
 
-  it('runs at the app’s size and finds the person in a portrait, where the graph as shipped cannot take that input', async () => {
-    const size = OBJECT_INPUT_SIZE;
+  it.each([OBJECT_INPUT_SIZE, CLOSE_LOOK_SIZE])('runs at %i px (a size the app uses) and finds the person in a portrait, where the graph as shipped cannot take that input', async (size) => {
     expect(size).not.toBe(512);
     const input = photoInput('hopper.jpg', size);
     const shipped = await graphModel(json, bin);
