@@ -5,11 +5,16 @@
 import { resizeCenterNetGraph, resizeCenterNetWeights } from '../../models/centernet-input';
 import { CLOSE_LOOK_SIZE, COCO_CLASSES, MODELS, modelUrl } from '../../models/registry';
 import { iou } from '../pipeline/analyse/boxes';
+import { peakRows } from '../pipeline/analyse/peaks';
 import type { Box, Label } from '../pipeline/analyse/types';
 import { fetchBytes, graphModelFrom, rgbTensor, tf } from './runtime';
 
 const spec = MODELS.find((model) => model.id === 'centernet')!;
 const SIZE = spec.input.width;
+/** The heatmap and size heads: the graph's own tail after them is done in JavaScript (peaks.ts). */
+const HEADS = spec.output.split(', ');
+/** Faint people count as evidence: they only have to show that someone could be there. */
+const EVIDENCE_SCORE = 0.05;
 
 /** One input size of the detector: its graph and the square canvas pictures are drawn onto for it. */
 class Sized {
@@ -20,7 +25,7 @@ class Sized {
     readonly size: number,
   ) {
     this.#ctx = new OffscreenCanvas(size, size).getContext('2d', { willReadFrequently: true })!;
-    tf.tidy(() => (model.execute(tf.zeros([1, size, size, 3]), spec.output) as tf.Tensor).dataSync());
+    tf.tidy(() => (model.execute(tf.zeros([1, size, size, 3]), HEADS) as tf.Tensor[]).forEach((head) => head.dataSync()));
   }
 
   /** Rows of the part `region` of `image` (all of it when absent), stretched to the input square. */
@@ -29,10 +34,10 @@ class Sized {
     // The browser's resampler stretches the picture to the model's square input, as Human does.
     else this.#ctx.drawImage(image, 0, 0, this.size, this.size);
     const pixels = this.#ctx.getImageData(0, 0, this.size, this.size);
-    const output = tf.tidy(() => this.model.execute(rgbTensor([pixels]), spec.output) as tf.Tensor);
-    const rows = (await output.data()) as Float32Array;
-    output.dispose();
-    return rows;
+    const [heat, wh] = tf.tidy(() => this.model.execute(rgbTensor([pixels]), HEADS) as tf.Tensor[]) as [tf.Tensor, tf.Tensor];
+    const [heatValues, whValues] = (await Promise.all([heat.data(), wh.data()])) as [Float32Array, Float32Array];
+    tf.dispose([heat, wh]);
+    return peakRows(heatValues, whValues, this.size / 4, COCO_CLASSES.length, EVIDENCE_SCORE);
   }
 }
 
@@ -93,9 +98,8 @@ function headAndShoulders([x, y, w, h]: Box, width: number, height: number): { x
   return { x: left, y: top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
 }
 
-/** Faint people count as evidence: they only have to show that someone could be there. */
 function personEvidence(rows: ArrayLike<number>, size: number): Array<{ box: Box; score: number }> {
-  return rowsToLabels(rows, 0.05, size).filter((label) => label.name === 'person').map((label) => ({ box: label.box!, score: label.score }));
+  return rowsToLabels(rows, EVIDENCE_SCORE, size).filter((label) => label.name === 'person').map((label) => ({ box: label.box!, score: label.score }));
 }
 
 /** Rows in input pixels of a `size` square → labels with boxes normalised to the picture. */

@@ -6,6 +6,7 @@ import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import jpeg from 'jpeg-js';
 import { resizeCenterNetGraph, resizeCenterNetWeights } from '../../models/centernet-input';
+import { peakRows } from '../../src/pipeline/analyse/peaks';
 import { CLOSE_LOOK_SIZE, COCO_CLASSES, OBJECT_INPUT_SIZE } from '../../models/registry';
 import { packageDir, sha256 } from '../../models/vite-plugin';
 import { CORPUS } from '../../cli/corpus';
@@ -121,4 +122,33 @@ describe('centernet at a smaller input (models/centernet-input.ts)', () => {
     expect(Math.min(x1, y1)).toBeGreaterThan(-size * 0.05);
     expect(Math.max(x2, y2)).toBeLessThan(size * 1.05);
   }, 60_000);
+});
+
+describe('centernet rows decoded in JavaScript from its two heads (src/pipeline/analyse/peaks.ts)', () => {
+  beforeAll(async () => {
+    setWasmPaths(`${join(packageDir('@tensorflow/tfjs-backend-wasm', ROOT), 'dist')}/`);
+    await tf.setBackend('wasm');
+  });
+
+  it.each([OBJECT_INPUT_SIZE, CLOSE_LOOK_SIZE])('gives the graph’s own detection rows at %i px on corpus photos (a group, a portrait, a room, streets, a city from the air)', async (size) => {
+    const model = await graphModel(resizeCenterNetGraph(json, size), resizeCenterNetWeights(bin, json, size));
+    const grid = size / 4;
+    let compared = 0;
+    for (const file of ['IMG_1205.jpg', 'hopper.jpg', 'IMG_1005.JPG', 'FurnaceCreekInn3.jpg', 'IMG_1227.JPG', 'digital-rebel.jpg']) {
+      const input = photoInput(file, size);
+      const [detections, heat, wh] = model.execute(input, ['tower_0/detections', 'tower_0/keypoints', 'tower_0/wh']) as tf.Tensor[];
+      const expected = Array.from(detections!.dataSync()).filter((_, i, all) => all[i - (i % 6) + 4]! >= 0.05);
+      const rows = peakRows(heat!.dataSync() as Float32Array, wh!.dataSync() as Float32Array, grid, COCO_CLASSES.length, 0.05);
+      tf.dispose([input, detections!, heat!, wh!]);
+      expect(rows.length, file).toBeGreaterThan(0);
+      expect(Array.from(rows), file).toEqual(expected);
+      compared += rows.length / 6;
+    }
+    model.dispose();
+    expect(compared).toBeGreaterThan(30);
+  }, 60_000);
+
+  it('refuses heads that do not fit the grid', () => {
+    expect(() => peakRows(new Float32Array(10), new Float32Array(4), 2, 80, 0.05)).toThrow(/do not fit/);
+  });
 });

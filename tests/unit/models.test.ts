@@ -209,7 +209,7 @@ describe('model registry', () => {
     expect(MODELS.map((m) => m.id)).toEqual(['blazeface-full-range', 'faceres', 'centernet']);
     for (const model of MODELS) expect(model.version.startsWith(`${model.package}@${model.packageVersion}+`), model.id).toBe(true);
     expect(MODELS.find((m) => m.id === 'faceres')!.output).toBe('global_pooling/Mean');
-    expect(MODELS.find((m) => m.id === 'centernet')!.output).toBe('tower_0/detections');
+    expect(MODELS.find((m) => m.id === 'centernet')!.output).toBe('tower_0/keypoints, tower_0/wh');
     expect(COCO_CLASSES).toHaveLength(80);
     expect(COCO_CLASSES[0]).toBe('person');
     expect(COCO_CLASSES[79]).toBe('toothbrush');
