@@ -85,12 +85,15 @@ async function runBackend(url: string, backend: TfBackend, files: string[], vers
   }
 }
 
-/** When the first photo was done, and photos/s from then to the last one (after the models loaded). */
-function startAndPace(marks: Array<[number, number]>): { firstPhotoMs: number | null; steadyPhotosPerSecond: number | null } {
+/**
+ * When the first photo was done, photos/s from then to the last one (after the models loaded), and
+ * when the last was done (the rest of the run: grouping similar photos, and the 250-ms polling).
+ */
+function startAndPace(marks: Array<[number, number]>): { firstPhotoMs: number | null; steadyPhotosPerSecond: number | null; lastPhotoMs: number | null } {
   const first = marks[0];
   const last = marks.at(-1);
   const steady = first && last && last[0] > first[0] ? round((last[1] - first[1]) / ((last[0] - first[0]) / 1000)) : null;
-  return { firstPhotoMs: first?.[0] ?? null, steadyPhotosPerSecond: steady };
+  return { firstPhotoMs: first?.[0] ?? null, steadyPhotosPerSecond: steady, lastPhotoMs: last?.[0] ?? null };
 }
 
 /** Mean and p95 per stage over photos; embedding also per face. */
