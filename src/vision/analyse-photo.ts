@@ -111,7 +111,12 @@ function rasterOf(image: ImageBitmap): Raster {
 /** Detected faces, each with the person evidence around it; unsure faces without a person are dropped. */
 async function confirmedFaces(models: VisionModels, image: ImageBitmap, people: Array<{ box: Box; score: number }>, timings: Record<string, number>): Promise<DetectedFace[]> {
   let started = performance.now();
-  const found = models.faces.find(image, people).map((face) => ({ ...face, personScore: personScoreOf(face, people) }));
+  // Faces belong to people: where the object detector sees no one, not even faintly (every person it
+  // made out counts, down to 0.05), there is nobody to find. On the corpus a face cropped tight still
+  // scored a person ≥ 0.44 and a portrait lying on its side ≥ 0.13; a quarter of its photos (scenery,
+  // food, documents) had no one and skip the detector.
+  const looked = people.length ? models.faces.find(image, people) : [];
+  const found = looked.map((face) => ({ ...face, personScore: personScoreOf(face, people) }));
   timings.detect = Math.round((performance.now() - started) * 10) / 10;
   started = performance.now();
   const confirmed: DetectedFace[] = [];
