@@ -7,7 +7,8 @@ import { CLOSE_LOOK_SIZE, COCO_CLASSES, MODELS, modelUrl } from '../../models/re
 import { iou } from '../pipeline/analyse/boxes';
 import { peakRows } from '../pipeline/analyse/peaks';
 import type { Box, Label } from '../pipeline/analyse/types';
-import { fetchBytes, graphModelFrom, rgbTensor, tf } from './runtime';
+import { graphModelFrom } from './graph-model';
+import { fetchBytes, rgbTensor, tf } from './runtime';
 
 const spec = MODELS.find((model) => model.id === 'centernet')!;
 const SIZE = spec.input.width;

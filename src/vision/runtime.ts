@@ -36,13 +36,6 @@ export async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** A TF.js graph model from the bytes of its JSON and its single weights file. */
-export function graphModelFrom(json: Uint8Array, weights: Uint8Array): Promise<tf.GraphModel> {
-  const graph = JSON.parse(new TextDecoder().decode(json)) as tf.io.ModelJSON;
-  const weightSpecs = graph.weightsManifest.flatMap((group) => group.weights);
-  return tf.loadGraphModel(tf.io.fromMemory({ ...graph, weightSpecs, weightData: weights.slice().buffer }));
-}
-
 const SOFTWARE_GPU = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
 
 export interface BackendChoice {

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import { graphModelFrom } from '../../src/vision/graph-model';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import jpeg from 'jpeg-js';
 import { resizeCenterNetGraph, resizeCenterNetWeights } from '../../models/centernet-input';
@@ -38,11 +38,6 @@ const SIZE_CONSTANTS = [
   'tower_0/strided_slice_6',
   'tower_0/BatchGather/concat',
 ];
-
-function graphModel(graphJson: Uint8Array, weights: Uint8Array): Promise<GraphModel> {
-  const graph = parse(graphJson);
-  return loadGraphModel(tf.io.fromMemory({ modelTopology: graph.modelTopology, weightSpecs: specsOf(graph), weightData: weights.slice().buffer }));
-}
 
 /** A corpus photo stretched to a square of `size`, RGB 0..255, as the app feeds the detector. */
 function photoInput(file: string, size: number): tf.Tensor4D {
@@ -104,10 +99,10 @@ describe('centernet at a smaller input (models/centernet-input.ts)', () => {
   it.each([OBJECT_INPUT_SIZE, CLOSE_LOOK_SIZE])('runs at %i px (a size the app uses) and finds the person in a portrait, where the graph as shipped cannot take that input', async (size) => {
     expect(size).not.toBe(512);
     const input = photoInput('hopper.jpg', size);
-    const shipped = await graphModel(json, bin);
+    const shipped = await graphModelFrom(json, bin);
     expect(() => shipped.execute(input, 'tower_0/detections')).toThrow();
     shipped.dispose();
-    const model = await graphModel(resizeCenterNetGraph(json, size), resizeCenterNetWeights(bin, json, size));
+    const model = await graphModelFrom(resizeCenterNetGraph(json, size), resizeCenterNetWeights(bin, json, size));
     const output = model.execute(input, 'tower_0/detections') as tf.Tensor;
     expect(output.shape).toEqual([1, 100, 6]);
     const rows = Array.from(output.dataSync());
@@ -131,7 +126,7 @@ describe('centernet rows decoded in JavaScript from its two heads (src/pipeline/
   });
 
   it.each([OBJECT_INPUT_SIZE, CLOSE_LOOK_SIZE])('gives the graph’s own detection rows at %i px on corpus photos (a group, a portrait, a room, streets, a city from the air)', async (size) => {
-    const model = await graphModel(resizeCenterNetGraph(json, size), resizeCenterNetWeights(bin, json, size));
+    const model = await graphModelFrom(resizeCenterNetGraph(json, size), resizeCenterNetWeights(bin, json, size));
     const grid = size / 4;
     let compared = 0;
     for (const file of ['IMG_1205.jpg', 'hopper.jpg', 'IMG_1005.JPG', 'FurnaceCreekInn3.jpg', 'IMG_1227.JPG', 'digital-rebel.jpg']) {

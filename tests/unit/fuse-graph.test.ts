@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
+import { graphModelFrom } from '../../src/vision/graph-model';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import jpeg from 'jpeg-js';
 import { fuseConvolutions } from '../../models/fuse-graph';
@@ -23,11 +23,6 @@ interface Graph {
 const parse = (bytes: Uint8Array): Graph => JSON.parse(new TextDecoder().decode(bytes)) as Graph;
 const specsOf = (graph: Graph): tf.io.WeightsManifestEntry[] => graph.weightsManifest.flatMap((group) => group.weights);
 const opsOf = (bytes: Uint8Array): string[] => parse(bytes).modelTopology.node.map((node) => node.op);
-
-function graphModel(graphJson: Uint8Array, weights: Uint8Array): Promise<GraphModel> {
-  const graph = parse(graphJson);
-  return loadGraphModel(tf.io.fromMemory({ modelTopology: graph.modelTopology, weightSpecs: specsOf(graph), weightData: weights.slice().buffer }));
-}
 
 /** Two different 224-px squares of a corpus photo, RGB 0..255, as the embedder feeds faceres. */
 function crops(): tf.Tensor4D {
@@ -85,7 +80,7 @@ describe('fusing batch-norm and ReLU6 into convolutions (models/fuse-graph.ts)',
   });
 
   it('gives the same embeddings as the graph as shipped', async () => {
-    const [shipped, served] = await Promise.all([graphModel(json, bin), graphModel(fused.json, fused.bin)]);
+    const [shipped, served] = await Promise.all([graphModelFrom(json, bin), graphModelFrom(fused.json, fused.bin)]);
     const input = crops();
     const a = (shipped.execute(input, OUTPUT) as tf.Tensor2D).arraySync();
     const b = (served.execute(input, OUTPUT) as tf.Tensor2D).arraySync();

@@ -7,7 +7,7 @@
  */
 
 /** The graph keeps its 100 best peaks. */
-export const MAX_ROWS = 100;
+const MAX_ROWS = 100;
 /** Input pixels per heatmap cell. */
 const STRIDE = 4;
 
