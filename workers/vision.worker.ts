@@ -5,6 +5,7 @@ import { analysePhoto, type VisionModels } from '../src/vision/analyse-photo';
 import { FaceFinder } from '../src/vision/detector';
 import { FaceEmbedder } from '../src/vision/embedder';
 import { ObjectDetector } from '../src/vision/objects';
+import { lazyTextDetector } from '../src/vision/text';
 import { initBackend, tf } from '../src/vision/runtime';
 import { stageVersions } from '../src/vision/versions';
 import { groupLibrary } from '../src/vision/group-library';
@@ -19,7 +20,7 @@ const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
 async function load(forced?: TfBackend): Promise<VisionModels & { reason: string }> {
   const choice = await initBackend(base, forced);
   const [faces, embedder, objects] = await Promise.all([FaceFinder.create(base), FaceEmbedder.create(base), ObjectDetector.create(base)]);
-  return { faces, embedder, objects, backend: choice.backend, reason: choice.reason };
+  return { faces, embedder, objects, text: lazyTextDetector(base), backend: choice.backend, reason: choice.reason };
 }
 
 const api = {

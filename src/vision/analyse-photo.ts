@@ -5,7 +5,7 @@
  */
 import { RECORD_SCHEMA, facesChanged, libraryChanged, type AnalysisRecord, type FaceRecord, type KeepsakeDatabase, type PhotoRecord, type StageVersions, type TfBackend } from '../db/schema';
 import { FACE_SURE_SCORE, PERSON_CONFIRMS, carryIdentity, facePixels, needsSecondLook, personScoreOf } from '../pipeline/analyse/faces';
-import { classifyKind, junkFeatures } from '../pipeline/analyse/junk';
+import { classifyKind, junkFeatures, wantsTextLook, type KindContext } from '../pipeline/analyse/junk';
 import { appearanceDescriptor, dHash } from '../pipeline/analyse/hash';
 import { measureQuality } from '../pipeline/analyse/quality';
 import { downscale, toGrey } from '../pipeline/analyse/raster';
@@ -16,6 +16,7 @@ import { lostFacesOnWebGpu, stageVersions, versionKey, type Stage } from './vers
 import type { FaceFinder } from './detector';
 import type { FaceEmbedder } from './embedder';
 import type { ObjectDetector } from './objects';
+import type { TextDetector } from './text';
 
 /** Faces narrower than this (preview pixels) are kept as faces but not embedded: too few pixels to recognise anyone. */
 const MIN_EMBED_FACE_PX = 28;
@@ -26,6 +27,8 @@ export interface VisionModels {
   faces: FaceFinder;
   embedder: FaceEmbedder;
   objects: ObjectDetector;
+  /** Loaded on first use: few photos need it. */
+  text: () => Promise<TextDetector>;
   backend: TfBackend;
 }
 
@@ -64,7 +67,7 @@ export async function analysePhoto(db: KeepsakeDatabase, models: VisionModels, p
     const faces = redoFaces ? await confirmedFaces(models, image, objects!.people, timings) : previous!.faces;
     const faceRecords = redoFaces || todo.includes('embeddings') ? await timed('embed', () => embedFaces(models.embedder, image, photo, faces)) : null;
     // The junk kind and the themes read the object labels.
-    const pixels = objects || todo.includes('pixels') ? pixelStage(raster, photo, faces, objectLabels, timings) : previous!;
+    const pixels = objects || todo.includes('pixels') ? await pixelStage(raster, image, models, photo, faces, objectLabels, timings) : previous!;
     const labels = [...objectLabels, ...pixels.labels.filter((label) => label.source === 'scene')];
     const record: AnalysisRecord = {
       schema: RECORD_SCHEMA,
@@ -147,8 +150,11 @@ async function embedFaces(embedder: FaceEmbedder, image: ImageBitmap, photo: Pho
   }));
 }
 
-/** Quality, hash, appearance and junk kind from the analysis raster, each timed for the benchmark. */
-function pixelStage(raster: Raster, photo: PhotoRecord, faces: DetectedFace[], objects: Label[], timings: Record<string, number>) {
+/**
+ * Quality, hash, appearance and junk kind from the analysis raster, each timed for the benchmark;
+ * the text detector looks at the picture only when its verdict could change the kind.
+ */
+async function pixelStage(raster: Raster, image: ImageBitmap, models: VisionModels, photo: PhotoRecord, faces: DetectedFace[], objects: Label[], timings: Record<string, number>) {
   const time = <T>(stage: string, work: () => T): T => {
     const started = performance.now();
     const result = work();
@@ -158,19 +164,25 @@ function pixelStage(raster: Raster, photo: PhotoRecord, faces: DetectedFace[], o
   const grey = time('grey', () => toGrey(raster));
   const quality = time('quality', () => measureQuality(grey, faces));
   const hashes = time('hash', () => ({ dhash: dHash(grey), appearance: appearanceDescriptor(raster) }));
-  const kind = time('junk', () =>
-    classifyKind(junkFeatures(raster), {
-      fileName: photo.paths[0]?.split('/').pop() ?? '',
-      format: photo.format,
-      width: photo.width,
-      height: photo.height,
-      camera: photo.camera,
-      takenAtSource: photo.takenAtSource,
-      faceCount: faces.length,
-      // Only objects the detector is reasonably sure of count as evidence of a real scene.
-      objectLabels: objects.filter((label) => label.score >= THEME_MIN_SCORE).map((label) => label.name),
-    }),
-  );
+  const context: KindContext = {
+    fileName: photo.paths[0]?.split('/').pop() ?? '',
+    format: photo.format,
+    width: photo.width,
+    height: photo.height,
+    camera: photo.camera,
+    takenAtSource: photo.takenAtSource,
+    faceCount: faces.length,
+    // Only objects the detector is reasonably sure of count as evidence of a real scene.
+    objectLabels: objects.filter((label) => label.score >= THEME_MIN_SCORE).map((label) => label.name),
+  };
+  const features = time('junk', () => junkFeatures(raster));
+  let kind = classifyKind(features, context);
+  if (wantsTextLook(kind, features, context)) {
+    const started = performance.now();
+    const text = await (await models.text()).find(image);
+    timings.text = Math.round((performance.now() - started) * 10) / 10;
+    kind = classifyKind(features, { ...context, text });
+  }
   const labels = time('scene', () => (kind.kind === 'photo' ? sceneLabels(sceneStats(downscale(raster, 96))) : []));
   return {
     faces: faces.map((face, i) => ({ ...face, sharpness: quality.faceSharpnessEach[i]! })),

@@ -8,7 +8,8 @@ import type { StageVersions, TfBackend } from '../db/schema';
 export type Stage = keyof StageVersions;
 
 // objects 2: the detector's input is built as float32 (runtime.ts rgbTensor); it was broken on WebGPU.
-const CODE = { faces: 1, embeddings: 1, objects: 2, pixels: 1 } as const;
+// pixels 2: the junk kind also asks the text detector (its model version is part of the stage's).
+const CODE = { faces: 1, embeddings: 1, objects: 2, pixels: 2 } as const;
 
 const modelVersion = (id: string): string => MODELS.find((model) => model.id === id)!.version;
 
@@ -17,7 +18,7 @@ export function stageVersions(): StageVersions {
     faces: `${modelVersion('blazeface-full-range')}/tiles-${CODE.faces}`,
     embeddings: `${modelVersion('faceres')}/crop-${CODE.embeddings}`,
     objects: `${modelVersion('centernet')}/decode-${CODE.objects}`,
-    pixels: `pixels-${CODE.pixels}`,
+    pixels: `pixels-${CODE.pixels}/${modelVersion('text-detector')}`,
   };
 }
 

@@ -18,7 +18,8 @@ import { decodeCorpusFile, jpegRoundTrip, NoDecoderError } from '../decode-node'
 import { cropGrey, downscale, resampleArea, toGrey } from '../../src/pipeline/analyse/raster';
 import { appearanceDescriptor, appearanceSimilarity, dHash, hammingDistance, lookOf, lookSimilarity } from '../../src/pipeline/analyse/hash';
 import { faceSharpness, measureQuality } from '../../src/pipeline/analyse/quality';
-import { classifyKind, junkFeatures, type JunkFeatures, type KindContext } from '../../src/pipeline/analyse/junk';
+import { classifyKind, junkFeatures, wantsTextLook, type JunkFeatures, type KindContext } from '../../src/pipeline/analyse/junk';
+import type { TextEvidence } from '../../src/pipeline/analyse/text';
 import type { Box, GreyRaster, KindEvidence, Raster } from '../../src/pipeline/analyse/types';
 import { readPhotoMeta } from '../../src/pipeline/import/meta';
 import { sniffImage } from '../../src/pipeline/import/sniff';
@@ -576,5 +577,36 @@ describe.runIf(HAVE_CORPUS)('shared corpus', () => {
       ['classifyKind', time(() => classifyKind(features, photoContext), 200)],
     ];
     console.log(['timings (best of 15, this machine):', ...rows.map(([name, t]) => `  ${name.padEnd(44)} ${t}`)].join('\n'));
+  });
+});
+
+describe('the text detector in the junk verdict', () => {
+  const context = photoContext;
+  // A dim photo of a menu: text blocks and line regularity as measured on verizon.jpg, the rest like a photo; no rule fires.
+  const features: JunkFeatures = {
+    width: 512, height: 384, aspect: 1.33, meanLuma: 0.33, lumaRange: 0.6, neutral: 0.2, chroma: 0.2, vivid: 0.05, flat: 0.02,
+    top1: 0.03, top1Luma: 0.4, top1Chroma: 0.2, top8: 0.15, colours95: 300, smooth: 0.3, softTexture: 0.5, edges: 0.05,
+    axisAligned: 0.3, longLines: 0.5, text: 0.02, textOnLight: 0.01, textLines: 0.094, paperRegion: 0.02, paperAspect: 1, paperFill: 0.5, textInPaper: 0.1,
+  };
+  const menu: TextEvidence = { regions: 38, coverage: 0.22, lineHeight: 0.04 };
+
+  it('looks only at pictures the rules call photos, without faces and objects other than text carriers', () => {
+    const verdict = classifyKind(features, context);
+    expect(verdict.kind).toBe('photo');
+    expect(wantsTextLook(verdict, features, context)).toBe(true);
+    expect(wantsTextLook(verdict, features, { ...context, objectLabels: ['book'] })).toBe(true);
+    expect(wantsTextLook(verdict, features, { ...context, faceCount: 1 })).toBe(false);
+    expect(wantsTextLook(verdict, features, { ...context, objectLabels: ['dog'] })).toBe(false);
+    expect(wantsTextLook(verdict, { ...features, text: 0.005 }, context)).toBe(false);
+    expect(wantsTextLook(verdict, { ...features, textLines: 0.02 }, context)).toBe(false);
+    expect(wantsTextLook({ ...verdict, kind: 'screenshot' }, features, context)).toBe(false);
+  });
+
+  it('calls many detected lines of text a document, and a few a photo', () => {
+    const document = classifyKind(features, { ...context, text: menu });
+    expect(document.kind).toBe('document');
+    expect(document.reasons.join(' ')).toMatch(/text detector found 38 lines of text covering 22 %/);
+    expect(classifyKind(features, { ...context, text: { regions: 4, coverage: 0.05, lineHeight: 0.05 } }).kind).toBe('photo');
+    expect(classifyKind(features, { ...context, text: { regions: 12, coverage: 0.03, lineHeight: 0.02 } }).kind).toBe('photo');
   });
 });

@@ -206,7 +206,7 @@ describe('model registry', () => {
   const files = allFiles();
 
   it('has the models the app expects', () => {
-    expect(MODELS.map((m) => m.id)).toEqual(['blazeface-full-range', 'faceres', 'centernet']);
+    expect(MODELS.map((m) => m.id)).toEqual(['blazeface-full-range', 'faceres', 'centernet', 'text-detector']);
     for (const model of MODELS) expect(model.version.startsWith(`${model.package}@${model.packageVersion}+`), model.id).toBe(true);
     expect(MODELS.find((m) => m.id === 'faceres')!.output).toBe('global_pooling/Mean');
     expect(MODELS.find((m) => m.id === 'centernet')!.output).toBe('tower_0/keypoints, tower_0/wh');
