@@ -301,7 +301,8 @@ SUMMARY_JS = r"""(async () => {
   const objects = report.photos.reduce((n, p) => n + (p.objects?.length ?? p.labels?.length ?? 0), 0);
   const el = document.querySelector('[data-testid=analysis-backend]') || document.querySelector('[data-testid=vision-backend]');
   const facesByPhoto = Object.fromEntries(report.photos.map((p) => [(p.paths?.[0] ?? p.id).split('/').pop(), p.faces?.length ?? 0]));
-  return { app: report.app, faces, objects, facesByPhoto, photos: report.photos.length, timings, reason: el ? el.getAttribute('title') : null, reasonText: el ? el.textContent : null,
+  const kindsByPhoto = Object.fromEntries(report.photos.filter((p) => p.kind !== 'photo').map((p) => [(p.paths?.[0] ?? p.id).split('/').pop(), p.kind]));
+  return { app: report.app, faces, objects, facesByPhoto, kindsByPhoto, photos: report.photos.length, timings, reason: el ? el.getAttribute('title') : null, reasonText: el ? el.textContent : null,
            tensors: await k.tensors().catch((e) => 'error: ' + e.message), status: k.status(), longTasks: k.longTasks().length };
 })()"""
 
@@ -418,7 +419,7 @@ def run_one(a, name, backend, flags, photos, url, env):
             'reason': summ['reason'], 'reasonText': summ['reasonText'],
             'models': summ['app'].get('models') if isinstance(summ['app'], dict) else None,
             'app': {k: v for k, v in summ['app'].items() if k not in ('models',)} if isinstance(summ['app'], dict) else summ['app'],
-            'photos': n, 'faces': summ['faces'], 'objects': summ['objects'], 'facesByPhoto': summ['facesByPhoto'],
+            'photos': n, 'faces': summ['faces'], 'objects': summ['objects'], 'facesByPhoto': summ['facesByPhoto'], 'kindsByPhoto': summ['kindsByPhoto'],
             'analysis': {'s': round(analyse_s, 2), 'photosPerSecond': round(n / analyse_s, 2), 'failed': s['failed'], 'notice': s.get('notice'), 'phase': s['phase']},
             'msPerStage': stage_summary(summ['timings'], summ['faces']),
             # Models load before the first photo is done; steady = photos/s from the first done photo to the last.

@@ -1,9 +1,9 @@
 #!/bin/bash
-# Build what the two device calls carry: .gpu/partA (first call) and .gpu/partB (second call).
+# Build what the device calls carry: .gpu/part1 … .gpu/partN-1 (staged, one call each) and .gpu/partN (the run).
 #   bash bench/device/pack.sh [--build]     (--build: vite build the app again into .gpu/dist first)
 # Needs here: Debian's chromium-headless-shell + chromium-common 156 debs (apt-get download), xz.
 set -euo pipefail
-cd "$(dirname "$0")/.."            # repo root
+cd "$(dirname "$0")/../.."         # repo root
 G=.gpu                             # outputs (git-ignored)
 H=bench/device                     # these scripts
 W=${KS_PACK_WORK:-/tmp/ksgpu-pack}
@@ -69,14 +69,17 @@ print('\n'.join(sorted(keep)))
 PY
 (cd $G/dist && tar -cf - -T $W/app-files.txt) | tar -xf - -C $S/app
 # Photos with faces (the demo library that travels with the tree has none): every corpus JPEG with a
-# verified face, so detect, embed and the face stages run too.
+# verified face, so detect, embed and the face stages run too; and the small junk JPEGs (documents,
+# receipts, screenshots under 100 KB), so the text detector runs on the GPU backends as well.
 CORPUS=${KEEPSAKE_CORPUS:-$(cd .. && pwd)/shared/corpus}
 mkdir -p $S/photos
 python3 - "$CORPUS" $S/photos <<'PY'
 import json, os, shutil, sys
 corpus, out = sys.argv[1:]
 for f in json.load(open(os.path.join(corpus, 'manifest.json')))['files']:
-    if (f.get('faces') or {}).get('count') and f['format'] == 'JPEG':
+    faces = (f.get('faces') or {}).get('count')
+    junk = f['kind'] != 'photo' and f['bytes'] < 100_000
+    if (faces or junk) and f['format'] == 'JPEG':
         shutil.copy(os.path.join(corpus, f['path']), out)
 PY
 echo "built $(date -Is) from $(git rev-parse --short HEAD) + working tree; app files: $(wc -l < $W/app-files.txt)" > $S/manifest.txt
@@ -95,15 +98,23 @@ TOTAL=$(stat -c %s $W/all.bin)
 # What the tree costs: tracked + untracked-not-ignored files.
 TREE=$(git ls-files -co --exclude-standard -z | xargs -0 stat -c %s 2>/dev/null | awk '{s+=$1} END {print s}')
 SCRIPTS=$(cat $H/run.sh $H/drive.py | wc -c)
-A=$(( (TOTAL + 1) / 2 ))
-B=$((TOTAL - A))
-ROOM=$((LIMIT - TREE - SCRIPTS - A))
-echo "tree $TREE, archive $TOTAL (chrome $LEN), part A $A, part B $B, budget per call $((LIMIT - TREE - SCRIPTS)), room left per call $ROOM"
-(( ROOM >= SLACK )) || { echo "TOO BIG: only $ROOM bytes of room per call (want $SLACK): the tree grew, or the app did"; exit 1; }
-rm -rf $G/partA $G/partB && mkdir -p $G/partA $G/partB
-head -c $A $W/all.bin > $G/partA/a.bin
-tail -c +$((A + 1)) $W/all.bin > $G/partB/b.bin
+BUDGET=$((LIMIT - TREE - SCRIPTS - SLACK))
+(( BUDGET > 4 * 1024 * 1024 )) || { echo "TOO BIG: the tree alone ($TREE bytes) leaves no room in a call"; exit 1; }
+# As many pieces as it takes for each call (the tree plus one piece) to fit: the first ones are only
+# staged on the machine (stage1.sh), the last one's call unpacks them all and runs (run.sh).
+N=$(( (TOTAL + BUDGET - 1) / BUDGET ))
+PIECE=$(( (TOTAL + N - 1) / N ))
+echo "tree $TREE, archive $TOTAL (chrome $LEN), budget per call $BUDGET: $N pieces of $PIECE bytes"
+rm -rf $G/part? $G/part[0-9]* && SUMS=$W/sums && : > $SUMS
+for i in $(seq 1 $N); do
+  mkdir -p $G/part$i
+  dd if=$W/all.bin of=$G/part$i/p$i.bin bs=1M iflag=skip_bytes,count_bytes skip=$(( (i - 1) * PIECE )) count=$PIECE status=none
+  (cd $G/part$i && sha256sum p$i.bin) >> $SUMS
+done
 SUM=$(sha256sum $W/all.bin | cut -d' ' -f1)
-printf 'CHROME_LEN=%s\nTOTAL=%s\nSHA=%s\nA_SHA=%s\n' $LEN $TOTAL $SUM $(sha256sum $G/partA/a.bin | cut -d' ' -f1) | tee $G/partA/info $G/partB/info
-cp $H/stage1.sh $G/partA/; cp $H/run.sh $H/drive.py $G/partB/
-ls -la $G/partA $G/partB
+for i in $(seq 1 $N); do
+  printf 'CHROME_LEN=%s\nTOTAL=%s\nSHA=%s\nPIECES=%s\n' $LEN $TOTAL $SUM $N > $G/part$i/info
+  cp $SUMS $G/part$i/sums
+  if (( i < N )); then cp $H/stage1.sh $G/part$i/; else cp $H/run.sh $H/drive.py $G/part$i/; fi
+done
+ls -la $G/part*

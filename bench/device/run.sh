@@ -1,7 +1,7 @@
 #!/bin/bash
-# Device call 2 of 2: part A (staged by stage1.sh) + part B -> headless Chromium 156 + the built app,
+# Device call N of N: the pieces staged by stage1.sh + this one -> headless Chromium 156 + the built app,
 # then drive.py: WebGPU adapter probe per flag set, auto / forced webgpu / wasm analysis runs.
-#   bash .gpu/partB/run.sh   env: KS_RUNS (auto,webgpu,wasm,webgl) KS_FLAGSETS (vulkan,gpu,egl,default) KS_TIMEOUT (360) KS_DEADLINE (240) KS_COUNT KS_GPU_COUNT KS_PHOTOS KS_SKIP_UNPACK
+#   bash .gpu/partN/run.sh   env: KS_RUNS (auto,webgpu,wasm,webgl) KS_FLAGSETS (vulkan,gpu,egl,default) KS_TIMEOUT (360) KS_DEADLINE (240) KS_COUNT KS_GPU_COUNT KS_PHOTOS KS_SKIP_UNPACK
 OUT=${OUT:-/tmp/ks-out}; mkdir -p "$OUT"
 exec > >(tee -a "$OUT/run.log") 2>&1
 P=$(cd "$(dirname "$0")" && pwd)
@@ -16,11 +16,11 @@ pack_logs() {
 trap pack_logs EXIT
 . "$P/info"
 if [[ -z "${KS_SKIP_UNPACK:-}" ]]; then
-  if [[ ! -f $D/a.bin ]]; then
-    say "FATAL: part A is not on this machine ($D/a.bin): the machine went cold between the calls. Run call 1 (stage1.sh) and this one again, back to back."
-    exit 3
-  fi
-  cat $D/a.bin "$P/b.bin" > $D/all.bin
+  STAGED=$(for i in $(seq 1 $((PIECES - 1))); do echo $D/p$i.bin; done)
+  for f in $STAGED; do
+    [[ -f $f ]] || { say "FATAL: $f is not on this machine: it went cold between the calls. Run every stage1.sh call and this one again, back to back."; exit 3; }
+  done
+  cat $STAGED "$P"/p$PIECES.bin > $D/all.bin
   echo "$SHA  $D/all.bin" | sha256sum -c - || { say "FATAL: archive checksum mismatch (part A and B from different packs?)"; exit 4; }
   rm -rf $D/ks
   if command -v xz >/dev/null; then

@@ -1,10 +1,10 @@
 #!/bin/bash
-# Device call 1 of 2: keep part A on the machine (outside the repo: the next call, made within the
-# 30 s the machine stays warm, finds it there), and probe the GPU stack. ~10 s.
+# Device calls 1 … N-1: keep this call's piece of the archive on the machine (outside the repo: the next
+# call, made within the 30 s the machine stays warm, finds it there), and probe the GPU stack. ~10 s.
 OUT=${OUT:-/tmp/ks-out}; mkdir -p "$OUT"
 D=/var/tmp/ksgpu; mkdir -p $D
 P=$(dirname "$0")
-cp "$P/a.bin" "$P/info" $D/ && . $D/info && echo "$A_SHA  $D/a.bin" | sha256sum -c - || echo "STAGE1: PART A NOT STAGED"
+cp "$P"/p*.bin "$P/info" "$P/sums" $D/ && (cd $D && sha256sum -c --ignore-missing sums) || echo "STAGE1: PIECE NOT STAGED"
 ls -la $D
 {
   echo "== date"; date -Is; uname -a; nproc; free -g | head -2; cat /etc/os-release | head -4
