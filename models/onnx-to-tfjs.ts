@@ -284,22 +284,6 @@ class Emitter {
         const [low, high] = [1, 2].map((index) => (constant(this.graph, node.inputs[index]!).values as Float32Array)[0]!);
         return this.bind(output, this.clip(name, x(0), low!, high!), shape(0));
       }
-      case 'HardSigmoid': {
-        const alpha = node.attributes['alpha']?.f ?? 0.2;
-        const beta = node.attributes['beta']?.f ?? 0.5;
-        const scaled = this.op(`${name}/scaled`, 'Mul', [x(0), this.floats(`${name}/alpha`, [], [alpha])]);
-        const shifted = this.op(`${name}/shifted`, 'AddV2', [scaled, this.floats(`${name}/beta`, [], [beta])]);
-        return this.bind(output, this.clip(name, shifted, 0, 1), shape(0));
-      }
-      case 'BatchNormalization': {
-        const channels = shape(0)[2];
-        const [gamma, beta, mean, variance] = node.inputs.slice(1).map((input) => perChannel(this.graph, input, channels)!);
-        const epsilon = node.attributes['epsilon']?.f ?? 1e-5;
-        const scale = Float32Array.from({ length: channels }, (_, c) => gamma!(c) / Math.sqrt(variance!(c) + epsilon));
-        const shift = scale.map((s, c) => beta!(c) - mean!(c) * s);
-        const scaled = this.op(`${name}/scaled`, 'Mul', [x(0), this.floats(`${name}/scale`, [channels], scale)]);
-        return this.bind(output, this.op(name, 'AddV2', [scaled, this.floats(`${name}/shift`, [channels], shift)]), shape(0));
-      }
       case 'Mul':
       case 'Add':
       case 'Sub':
@@ -315,7 +299,8 @@ class Emitter {
         return this.bind(output, this.op(name, 'ConcatV2', [...node.inputs.map((_, index) => x(index)), axis], { N: { i: String(node.inputs.length) } }), [shapes[0]![0], shapes[0]![1], channels]);
       }
       default:
-        throw new Error(`onnx-to-tfjs: operator ${node.op} (${node.name}) is not supported`);
+        // Batch norms and hard sigmoids are supported where they follow a convolution (folded into it).
+        throw new Error(`onnx-to-tfjs: operator ${node.op} (${node.name}) is not supported here`);
     }
   }
 
