@@ -608,5 +608,7 @@ describe('the text detector in the junk verdict', () => {
     expect(document.reasons.join(' ')).toMatch(/text detector found 38 lines of text covering 22 %/);
     expect(classifyKind(features, { ...context, text: { regions: 4, coverage: 0.05, lineHeight: 0.05 } }).kind).toBe('photo');
     expect(classifyKind(features, { ...context, text: { regions: 12, coverage: 0.03, lineHeight: 0.02 } }).kind).toBe('photo');
+    // A supermarket shelf: many price tags and packs with writing, but text covers little of it.
+    expect(classifyKind(features, { ...context, text: { regions: 16, coverage: 0.06, lineHeight: 0.04 } }).kind).toBe('photo');
   });
 });
