@@ -45,14 +45,24 @@ export function readOnnx(bytes: Uint8Array): OnnxGraph {
   let opset = 0;
   for (const [field, value] of fields(bytes)) {
     if (field === 7) graphBytes = value as Uint8Array;
-    if (field === 8) for (const [f, v] of fields(value as Uint8Array)) if (f === 2) opset = Number(v);
+    if (field === 8) {
+      // OperatorSetIdProto: domain (1, empty for the default ONNX operators), version (2).
+      const entry = [...fields(value as Uint8Array)];
+      const domain = entry.find(([f]) => f === 1);
+      const version = entry.find(([f]) => f === 2);
+      if ((!domain || (domain[1] as Uint8Array).length === 0) && version) opset = Number(version[1]);
+    }
   }
   if (!graphBytes) throw new Error('onnx-read: no graph in the model');
   const graph: OnnxGraph = { nodes: [], constants: new Map(), inputs: [], outputs: [], opset };
   for (const [field, value] of fields(graphBytes)) {
     if (field === 1) {
       const node = readNode(value as Uint8Array);
-      if (node.op === 'Constant') graph.constants.set(node.outputs[0]!, node.attributes['value']!.tensor!);
+      if (node.op === 'Constant') {
+        const tensor = node.attributes['value']?.tensor;
+        if (!tensor) throw new Error(`onnx-read: Constant ${node.name || node.outputs[0]} has no tensor value (value_float, value_ints … are not read)`);
+        graph.constants.set(node.outputs[0]!, tensor);
+      }
       else graph.nodes.push(node);
     } else if (field === 5) {
       const { name, tensor } = readTensor(value as Uint8Array);

@@ -78,6 +78,10 @@ interface Conv {
 export function onnxToGraphModel(onnx: Uint8Array, options: ConvertOptions): ConvertedModel {
   const graph = readOnnx(onnx);
   if (graph.inputs.length !== 1) throw new Error(`onnx-to-tfjs: expected one input, found ${graph.inputs.length}`);
+  // The input's channel order is taken care of in the first convolution's kernel, so only ordinary
+  // convolutions may read the input.
+  const readers = graph.nodes.filter((node) => node.inputs.includes(graph.inputs[0]!));
+  if (readers.some((node) => node.op !== 'Conv' || (node.attributes['group']?.i ?? 1) !== 1)) throw new Error('onnx-to-tfjs: the input is read by something other than a convolution');
   const { convs, folded } = foldIntoConvolutions(graph);
   const emitter = new Emitter(graph, options);
   emitter.input(graph.inputs[0]!);
@@ -113,7 +117,7 @@ function foldIntoConvolutions(graph: OnnxGraph): { convs: Map<OnnxNode, Conv>; f
     for (;;) {
       const input = conv.node.inputs[0]!;
       const producer = graph.nodes.find((node) => node.outputs[0] === input);
-      if (!producer || consumers(input).length !== 1 || !foldInputStep(graph, conv, producer)) break;
+      if (!producer || consumers(input).length !== 1 || graph.outputs.includes(input) || !foldInputStep(graph, conv, producer)) break;
       conv.node.inputs[0] = producer.inputs.find((name) => !graph.constants.has(name))!;
       graph.nodes.splice(graph.nodes.indexOf(producer), 1);
       folded++;
@@ -159,7 +163,7 @@ function foldStep(graph: OnnxGraph, conv: Conv, step: OnnxNode, output: string):
     conv.activation = step.op;
     return true;
   }
-  if (step.op === 'HardSigmoid') {
+  if (step.op === 'HardSigmoid' && !conv.blocks) {
     const alpha = step.attributes['alpha']?.f ?? 0.2;
     const beta = step.attributes['beta']?.f ?? 0.5;
     scaleBy(() => alpha, () => beta);
@@ -167,8 +171,8 @@ function foldStep(graph: OnnxGraph, conv: Conv, step: OnnxNode, output: string):
     return true;
   }
   if (step.op === 'BatchNormalization') {
-    const [gamma, beta, mean, variance] = step.inputs.slice(1).map((name) => perChannel(graph, name, out));
-    if (!gamma || !beta || !mean || !variance) return false;
+    const [gamma, beta, mean, variance] = step.inputs.slice(1).map((name) => perChannel(graph, name, out, 'batch-norm'));
+    if (step.inputs[0] !== output || !gamma || !beta || !mean || !variance) return false;
     const epsilon = step.attributes['epsilon']?.f ?? 1e-5;
     const scale = (o: number): number => gamma(o) / Math.sqrt(variance(o) + epsilon);
     scaleBy(scale, (o) => beta(o) - mean(o) * scale(o));
@@ -187,15 +191,19 @@ function foldStep(graph: OnnxGraph, conv: Conv, step: OnnxNode, output: string):
   return false;
 }
 
-/** A constant with one value, or one per channel ([C], [C,1,1] or [1,C,1,1]), as a lookup by channel; undefined otherwise. */
-function perChannel(graph: OnnxGraph, name: string, channels: number): ((channel: number) => number) | undefined {
+/**
+ * A constant with one value, or one per channel, as a lookup by channel; undefined otherwise. As an
+ * operand of an elementwise operator a per-channel constant of an NCHW tensor is [C,1,1] or [1,C,1,1]
+ * (a [C] one would broadcast along the width); batch-norm parameters are [C].
+ */
+function perChannel(graph: OnnxGraph, name: string, channels: number, layout: 'broadcast' | 'batch-norm' = 'broadcast'): ((channel: number) => number) | undefined {
   const tensor = graph.constants.get(name);
   if (!tensor) return undefined;
   const values = tensor.values as Float32Array;
   if (values.length === 1) return () => values[0]!;
-  const channelDim = tensor.dims.length === 4 ? tensor.dims[1] : tensor.dims[0];
-  if (values.length !== channels || channelDim !== channels) return undefined;
-  return (channel) => values[channel]!;
+  const dims = tensor.dims.join(',');
+  const shapes = layout === 'batch-norm' ? [`${channels}`] : [`${channels},1,1`, `1,${channels},1,1`];
+  return values.length === channels && shapes.includes(dims) ? (channel) => values[channel]! : undefined;
 }
 
 function convolution(graph: OnnxGraph, node: OnnxNode): Conv {
@@ -330,6 +338,7 @@ class Emitter {
     const [sh, sw] = blocks ? [1, 1] : (node.attributes['strides']?.ints ?? [1, 1]);
     const [pt, pl, pb, pr] = blocks ? [0, 0, 0, 0] : (node.attributes['pads']?.ints ?? [0, 0, 0, 0]);
     if ((node.attributes['dilations']?.ints ?? [1, 1]).some((d) => d !== 1)) throw new Error(`onnx-to-tfjs: ${node.name}: dilated convolution`);
+    if ((node.attributes['auto_pad']?.s ?? 'NOTSET') !== 'NOTSET') throw new Error(`onnx-to-tfjs: ${node.name}: auto_pad (only explicit pads are read)`);
     const depthwise = group > 1;
     if (depthwise && !(inPerGroup === 1 && group === out)) throw new Error(`onnx-to-tfjs: ${node.name}: grouped convolution that is not depthwise`);
     const order = node.inputs[0] === this.graphInput ? this.options.channelOrder : undefined;

@@ -178,10 +178,16 @@ async function pixelStage(raster: Raster, image: ImageBitmap, models: VisionMode
   const features = time('junk', () => junkFeatures(raster));
   let kind = classifyKind(features, context);
   if (wantsTextLook(kind, features, context)) {
-    const started = performance.now();
-    const text = await (await models.text()).find(image);
-    timings.text = Math.round((performance.now() - started) * 10) / 10;
-    kind = classifyKind(features, { ...context, text });
+    try {
+      const detector = await models.text();
+      const started = performance.now();
+      const text = await detector.find(image);
+      timings.text = Math.round((performance.now() - started) * 10) / 10;
+      kind = classifyKind(features, { ...context, text });
+    } catch (error) {
+      // The text detector only refines the rules' verdict: without it the photo keeps that verdict.
+      console.warn('Keepsake: the text detector could not look at this photo; its kind stays as the rules say', error);
+    }
   }
   const labels = time('scene', () => (kind.kind === 'photo' ? sceneLabels(sceneStats(downscale(raster, 96))) : []));
   return {

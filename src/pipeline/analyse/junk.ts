@@ -606,7 +606,8 @@ export function classifyKind(f: JunkFeatures, context: KindContext): KindEvidenc
 
   if (textLines) {
     // Text on a dark background: an app or web page in dark mode; with a camera, a board or a dark menu.
-    if (camera && !screenName) return result('document', 0.7, [textReason, 'light text on a dark background', `camera: ${camera}`]);
+    // Text the detector found in a dim camera photo is print on dim paper as often as light on dark.
+    if (camera && !screenName) return result('document', 0.7, [textReason, ...(detected ? [] : ['light text on a dark background']), `camera: ${camera}`]);
     return result('screenshot', 0.8, [textReason, 'dark flat background like an app screen', ...(screenName ? ['file name says screenshot'] : []), ...metaReasons]);
   }
 

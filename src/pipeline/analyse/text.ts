@@ -1,38 +1,31 @@
 /**
  * Text regions from a text detector's probability map (PP-OCRv4's DB head: one value 0..1 a pixel,
- * the shrunk core of each text line or word). Pure and DOM-free. As PaddleOCR's DB post-processing:
- * pixels above BINARY_THRESHOLD form regions, a region counts when its mean probability reaches
- * REGION_THRESHOLD, and its box is grown back by the "unclip" distance (area × 1.5 / perimeter)
- * the network was trained to shrink by. What the junk rules need is how much of the picture is
- * text and in how many lines, not the words.
+ * the shrunk core of each text line or word). Pure and DOM-free. After PaddleOCR's DB
+ * post-processing, simplified: pixels above the binary threshold form 4-connected regions; a region
+ * counts when the mean probability of its pixels reaches the region threshold (PaddleOCR averages
+ * over the region's box instead); its axis-aligned box (PaddleOCR: the smallest rotated rectangle,
+ * so slanted lines cover a little more here) is grown back by the "unclip" distance, area × ratio /
+ * perimeter, the network was trained to shrink by. What the junk rules need is how much of the
+ * picture is text and in how many pieces, not the words.
  */
-
-/** A pixel is text-like above this (PaddleOCR's det_db_thresh). */
-const BINARY_THRESHOLD = 0.3;
-/** A region is text when its mean probability reaches this (PaddleOCR's det_db_box_thresh). */
-const REGION_THRESHOLD = 0.6;
-/** DB's unclip ratio. */
-const UNCLIP = 1.5;
-/** Regions smaller than this many pixels of the map are noise. */
-const MIN_PIXELS = 6;
+import { TEXT_THRESHOLDS } from '../../../models/registry';
 
 export interface TextEvidence {
   /** Text regions found (lines, or words where lines break up). */
   regions: number;
   /** Share of the picture inside the regions' grown boxes (overlaps counted once), 0..1. */
   coverage: number;
-  /** Median height of a region's grown box, as a share of the picture's height. */
-  lineHeight: number;
 }
 
-export function textEvidence(probability: ArrayLike<number>, width: number, height: number): TextEvidence {
+export function textEvidence(probability: ArrayLike<number>, width: number, height: number, thresholds = TEXT_THRESHOLDS): TextEvidence {
+  const { binary, region, unclip, minPixels } = thresholds;
   const n = width * height;
   const seen = new Uint8Array(n);
   const covered = new Uint8Array(n);
-  const heights: number[] = [];
   const stack: number[] = [];
+  let regions = 0;
   for (let start = 0; start < n; start++) {
-    if (seen[start] || probability[start]! <= BINARY_THRESHOLD) continue;
+    if (seen[start] || probability[start]! <= binary) continue;
     let count = 0;
     let sum = 0;
     let x0 = width;
@@ -56,20 +49,20 @@ export function textEvidence(probability: ArrayLike<number>, width: number, heig
       if (y > 0) visit(i - width);
       if (y < height - 1) visit(i + width);
     }
-    if (count < MIN_PIXELS || sum / count < REGION_THRESHOLD) continue;
+    if (count < minPixels || sum / count < region) continue;
     const w = x1 - x0 + 1;
     const h = y1 - y0 + 1;
-    const grow = (UNCLIP * w * h) / (2 * (w + h));
+    const grow = (unclip * w * h) / (2 * (w + h));
     const gx0 = Math.max(0, Math.floor(x0 - grow));
     const gx1 = Math.min(width - 1, Math.ceil(x1 + grow));
     const gy0 = Math.max(0, Math.floor(y0 - grow));
     const gy1 = Math.min(height - 1, Math.ceil(y1 + grow));
     for (let y = gy0; y <= gy1; y++) covered.fill(1, y * width + gx0, y * width + gx1 + 1);
-    heights.push((gy1 - gy0 + 1) / height);
+    regions++;
   }
 
   function visit(j: number): void {
-    if (!seen[j] && probability[j]! > BINARY_THRESHOLD) {
+    if (!seen[j] && probability[j]! > binary) {
       seen[j] = 1;
       stack.push(j);
     }
@@ -77,6 +70,5 @@ export function textEvidence(probability: ArrayLike<number>, width: number, heig
 
   let area = 0;
   for (let i = 0; i < n; i++) area += covered[i]!;
-  heights.sort((a, b) => a - b);
-  return { regions: heights.length, coverage: area / n, lineHeight: heights.length ? heights[heights.length >> 1]! : 0 };
+  return { regions, coverage: area / n };
 }
