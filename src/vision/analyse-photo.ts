@@ -18,6 +18,9 @@ import type { FaceEmbedder } from './embedder';
 import type { ObjectDetector } from './objects';
 import type { TextDetector } from './text';
 
+/** Milliseconds since `started` (performance.now()), to a tenth: a stage's entry in the timings. */
+const msSince = (started: number): number => Math.round((performance.now() - started) * 10) / 10;
+
 /** Faces narrower than this (preview pixels) are kept as faces but not embedded: too few pixels to recognise anyone. */
 const MIN_EMBED_FACE_PX = 28;
 /** At most this many faces per photo are embedded (largest first): a crowd costs ~50 ms a face on wasm. */
@@ -51,7 +54,7 @@ export async function analysePhoto(db: KeepsakeDatabase, models: VisionModels, p
   const timed = async <T>(stage: string, work: () => T | Promise<T>): Promise<T> => {
     const started = performance.now();
     const result = await work();
-    timings[stage] = Math.round((performance.now() - started) * 10) / 10;
+    timings[stage] = msSince(started);
     return result;
   };
 
@@ -120,14 +123,14 @@ async function confirmedFaces(models: VisionModels, image: ImageBitmap, people: 
   // food, documents) had no one and skip the detector.
   const looked = people.length ? models.faces.find(image, people) : [];
   const found = looked.map((face) => ({ ...face, personScore: personScoreOf(face, people) }));
-  timings.detect = Math.round((performance.now() - started) * 10) / 10;
+  timings.detect = msSince(started);
   started = performance.now();
   const confirmed: DetectedFace[] = [];
   for (const face of found) {
     const personScore = needsSecondLook(face) ? Math.max(face.personScore, await models.objects.personAround(image, face.box)) : face.personScore;
     if (face.score >= FACE_SURE_SCORE || personScore >= PERSON_CONFIRMS) confirmed.push({ ...face, personScore });
   }
-  timings.confirm = Math.round((performance.now() - started) * 10) / 10;
+  timings.confirm = msSince(started);
   return confirmed;
 }
 
@@ -158,7 +161,7 @@ async function pixelStage(raster: Raster, image: ImageBitmap, models: VisionMode
   const time = <T>(stage: string, work: () => T): T => {
     const started = performance.now();
     const result = work();
-    timings[stage] = Math.round((performance.now() - started) * 10) / 10;
+    timings[stage] = msSince(started);
     return result;
   };
   const grey = time('grey', () => toGrey(raster));
@@ -182,7 +185,7 @@ async function pixelStage(raster: Raster, image: ImageBitmap, models: VisionMode
       const detector = await models.text();
       const started = performance.now();
       const text = await detector.find(image);
-      timings.text = Math.round((performance.now() - started) * 10) / 10;
+      timings.text = msSince(started);
       kind = classifyKind(features, { ...context, text });
     } catch (error) {
       // The text detector only refines the rules' verdict: without it the photo keeps that verdict.

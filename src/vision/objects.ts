@@ -8,7 +8,7 @@ import { iou } from '../pipeline/analyse/boxes';
 import { peakRows } from '../pipeline/analyse/peaks';
 import type { Box, Label } from '../pipeline/analyse/types';
 import { graphModelFrom } from './graph-model';
-import { fetchBytes, rgbTensor, tf } from './runtime';
+import { SquareInput, fetchBytes } from './runtime';
 
 const spec = MODELS.find((model) => model.id === 'centernet')!;
 const SIZE = spec.input.width;
@@ -17,35 +17,10 @@ const HEADS = spec.output.split(', ');
 /** Faint people count as evidence: they only have to show that someone could be there. */
 const EVIDENCE_SCORE = 0.05;
 
-/** One input size of the detector: its graph and the square canvas pictures are drawn onto for it. */
-class Sized {
-  readonly #ctx: OffscreenCanvasRenderingContext2D;
-
-  constructor(
-    readonly model: tf.GraphModel,
-    readonly size: number,
-  ) {
-    this.#ctx = new OffscreenCanvas(size, size).getContext('2d', { willReadFrequently: true })!;
-    tf.tidy(() => (model.execute(tf.zeros([1, size, size, 3]), HEADS) as tf.Tensor[]).forEach((head) => head.dataSync()));
-  }
-
-  /** Rows of the part `region` of `image` (all of it when absent), stretched to the input square. */
-  async run(image: ImageBitmap, region?: { x: number; y: number; width: number; height: number }): Promise<Float32Array> {
-    if (region) this.#ctx.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, this.size, this.size);
-    // The browser's resampler stretches the picture to the model's square input, as Human does.
-    else this.#ctx.drawImage(image, 0, 0, this.size, this.size);
-    const pixels = this.#ctx.getImageData(0, 0, this.size, this.size);
-    const [heat, wh] = tf.tidy(() => this.model.execute(rgbTensor([pixels]), HEADS) as tf.Tensor[]) as [tf.Tensor, tf.Tensor];
-    const [heatValues, whValues] = (await Promise.all([heat.data(), wh.data()])) as [Float32Array, Float32Array];
-    tf.dispose([heat, wh]);
-    return peakRows(heatValues, whValues, this.size / 4, COCO_CLASSES.length, EVIDENCE_SCORE);
-  }
-}
-
 export class ObjectDetector {
   private constructor(
-    private readonly whole: Sized,
-    private readonly closeLook: Sized,
+    private readonly whole: SquareInput,
+    private readonly closeLook: SquareInput,
   ) {}
 
   /**
@@ -55,9 +30,20 @@ export class ObjectDetector {
    */
   static async create(base: string): Promise<ObjectDetector> {
     const [json, bin] = await Promise.all(spec.files.map((file) => fetchBytes(modelUrl(base, file.url)))) as [Uint8Array, Uint8Array];
-    const whole = new Sized(await graphModelFrom(json, bin), SIZE);
-    const close = new Sized(await graphModelFrom(resizeCenterNetGraph(json, CLOSE_LOOK_SIZE, SIZE), resizeCenterNetWeights(bin, json, CLOSE_LOOK_SIZE, SIZE)), CLOSE_LOOK_SIZE);
+    const whole = new SquareInput(await graphModelFrom(json, bin), SIZE, HEADS);
+    whole.warmUp();
+    const close = new SquareInput(await graphModelFrom(resizeCenterNetGraph(json, CLOSE_LOOK_SIZE, SIZE), resizeCenterNetWeights(bin, json, CLOSE_LOOK_SIZE, SIZE)), CLOSE_LOOK_SIZE, HEADS);
+    close.warmUp();
     return new ObjectDetector(whole, close);
+  }
+
+  /**
+   * Detection rows of one look. The browser's resampler stretches the picture to the model's
+   * square input, as Human does.
+   */
+  async #rows(look: SquareInput, image: ImageBitmap, region?: { x: number; y: number; width: number; height: number }): Promise<Float32Array> {
+    const [heat, wh] = (await look.run(image, region)) as [Float32Array, Float32Array];
+    return peakRows(heat, wh, look.size / 4, COCO_CLASSES.length, EVIDENCE_SCORE);
   }
 
   /**
@@ -67,7 +53,7 @@ export class ObjectDetector {
    */
   async personAround(image: ImageBitmap, face: Box): Promise<number> {
     const region = headAndShoulders(face, image.width, image.height);
-    const rows = await this.closeLook.run(image, region);
+    const rows = await this.#rows(this.closeLook, image, region);
     const centre: [number, number] = [
       (face[0] + face[2] / 2) * image.width - region.x,
       (face[1] + face[3] / 2) * image.height - region.y,
@@ -80,7 +66,7 @@ export class ObjectDetector {
    * thought might be a person (before thresholds and NMS), which confirms uncertain faces.
    */
   async detect(image: ImageBitmap): Promise<{ labels: Label[]; people: Array<{ box: Box; score: number }> }> {
-    const rows = await this.whole.run(image);
+    const rows = await this.#rows(this.whole, image);
     return { labels: decodeDetections(rows, spec.thresholds), people: personEvidence(rows, SIZE) };
   }
 

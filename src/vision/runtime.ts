@@ -29,6 +29,48 @@ export function rgbTensor(pictures: ImageData[]): tf.Tensor4D {
   return tf.tensor4d(rgb, [pictures.length, height, width, 3], 'float32');
 }
 
+/**
+ * A graph model fed a picture, or a part of it, stretched onto its square input (RGB 0..255), as
+ * the object and text detectors are: the values of its outputs, its tensors disposed on every path.
+ */
+export class SquareInput {
+  readonly #ctx: OffscreenCanvasRenderingContext2D;
+
+  constructor(
+    readonly model: tf.GraphModel,
+    readonly size: number,
+    private readonly outputs: string[],
+    smoothing?: ImageSmoothingQuality,
+  ) {
+    this.#ctx = new OffscreenCanvas(size, size).getContext('2d', { willReadFrequently: true })!;
+    if (smoothing) this.#ctx.imageSmoothingQuality = smoothing;
+  }
+
+  /** One run on a blank input, so the first photo does not pay for compiling the kernels (seconds on WebGPU). */
+  warmUp(): void {
+    tf.tidy(() => this.#execute(tf.zeros([1, this.size, this.size, 3])).forEach((output) => output.dataSync()));
+  }
+
+  /** The outputs for the part `region` of `image` (all of it when absent), stretched to the input square. */
+  async run(image: ImageBitmap, region?: { x: number; y: number; width: number; height: number }): Promise<Float32Array[]> {
+    if (region) this.#ctx.drawImage(image, region.x, region.y, region.width, region.height, 0, 0, this.size, this.size);
+    else this.#ctx.drawImage(image, 0, 0, this.size, this.size);
+    const pixels = this.#ctx.getImageData(0, 0, this.size, this.size);
+    const outputs = tf.tidy(() => this.#execute(rgbTensor([pixels])));
+    try {
+      return (await Promise.all(outputs.map((output) => output.data()))) as Float32Array[];
+    } finally {
+      tf.dispose(outputs);
+    }
+  }
+
+  /** GraphModel.execute answers one tensor, not an array, when one output is asked for. */
+  #execute(input: tf.Tensor): tf.Tensor[] {
+    const result = this.model.execute(input, this.outputs);
+    return Array.isArray(result) ? result : [result];
+  }
+}
+
 /** A served file's bytes; a missing or failed file is an error naming it. */
 export async function fetchBytes(url: string): Promise<Uint8Array> {
   const response = await fetch(url);

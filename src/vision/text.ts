@@ -6,33 +6,23 @@
  */
 import { MODELS, modelUrl } from '../../models/registry';
 import { textEvidence, type TextEvidence } from '../pipeline/analyse/text';
-import { rgbTensor, tf } from './runtime';
+import { SquareInput, tf } from './runtime';
 
 const spec = MODELS.find((model) => model.id === 'text-detector')!;
 const SIZE = spec.input.width;
 
 export class TextDetector {
-  readonly #ctx = new OffscreenCanvas(SIZE, SIZE).getContext('2d', { willReadFrequently: true })!;
-
-  private constructor(private readonly model: tf.GraphModel) {
-    // Thin strokes survive the downscale to 320 px better with the browser's best resampler.
-    this.#ctx.imageSmoothingQuality = 'high';
-  }
+  private constructor(private readonly look: SquareInput) {}
 
   static async create(base: string): Promise<TextDetector> {
     const model = await tf.loadGraphModel(modelUrl(base, spec.files.find((file) => file.url.endsWith('.json'))!.url));
-    return new TextDetector(model);
+    // Thin strokes survive the downscale to 320 px better with the browser's best resampler.
+    return new TextDetector(new SquareInput(model, SIZE, [spec.output], 'high'));
   }
 
   async find(image: ImageBitmap): Promise<TextEvidence> {
-    this.#ctx.drawImage(image, 0, 0, SIZE, SIZE);
-    const pixels = this.#ctx.getImageData(0, 0, SIZE, SIZE);
-    const map = tf.tidy(() => this.model.execute(rgbTensor([pixels]), spec.output) as tf.Tensor);
-    try {
-      return textEvidence((await map.data()) as Float32Array, SIZE, SIZE);
-    } finally {
-      map.dispose();
-    }
+    const [map] = await this.look.run(image);
+    return textEvidence(map!, SIZE, SIZE);
   }
 }
 

@@ -36,7 +36,7 @@
  * PP-OCRv4's detector (text.ts reads its map): ≥ minTextRegions regions covering ≥ minDetectedCover
  * count as lines of text like the rules' own. With it: precision 1.00 (15/15), recall 1.00.
  */
-import { downscale } from './raster';
+import { connectedRegions, downscale, type PixelRegion } from './raster';
 import type { TextEvidence } from './text';
 import type { KindEvidence, PhotoKind, Raster } from './types';
 
@@ -424,39 +424,9 @@ function countLongRuns(mark: Uint8Array, w: number, h: number, horizontal: boole
   return ((runs / 2) * 100) / lines;
 }
 
-function largestRegion(mask: Uint8Array, bw: number, bh: number): { count: number; x0: number; y0: number; x1: number; y1: number } | null {
-  const seen = new Uint8Array(mask.length);
-  let best: { count: number; x0: number; y0: number; x1: number; y1: number } | null = null;
-  const stack: number[] = [];
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || seen[start]) continue;
-    let count = 0;
-    let x0 = bw;
-    let y0 = bh;
-    let x1 = 0;
-    let y1 = 0;
-    stack.push(start);
-    seen[start] = 1;
-    while (stack.length) {
-      const i = stack.pop()!;
-      const x = i % bw;
-      const y = (i - x) / bw;
-      count++;
-      x0 = Math.min(x0, x);
-      x1 = Math.max(x1, x);
-      y0 = Math.min(y0, y);
-      y1 = Math.max(y1, y);
-      const next = [x > 0 ? i - 1 : -1, x < bw - 1 ? i + 1 : -1, y > 0 ? i - bw : -1, y < bh - 1 ? i + bw : -1];
-      for (const j of next) {
-        if (j >= 0 && mask[j] && !seen[j]) {
-          seen[j] = 1;
-          stack.push(j);
-        }
-      }
-    }
-    if (!best || count > best.count) best = { count, x0, y0, x1, y1 };
-  }
-  return best;
+/** The largest 4-connected region of the mask's cells (the first found of equal ones), or null when the mask is empty. */
+function largestRegion(mask: Uint8Array, bw: number, bh: number): PixelRegion | null {
+  return connectedRegions(bw, bh, (i) => mask[i] !== 0).reduce<PixelRegion | null>((best, region) => (!best || region.count > best.count ? region : best), null);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
  * picture is text and in how many pieces, not the words.
  */
 import { TEXT_THRESHOLDS } from '../../../models/registry';
+import { connectedRegions } from './raster';
 
 export interface TextEvidence {
   /** Text regions found (lines, or words where lines break up). */
@@ -19,36 +20,9 @@ export interface TextEvidence {
 
 export function textEvidence(probability: ArrayLike<number>, width: number, height: number, thresholds = TEXT_THRESHOLDS): TextEvidence {
   const { binary, region, unclip, minPixels } = thresholds;
-  const n = width * height;
-  const seen = new Uint8Array(n);
-  const covered = new Uint8Array(n);
-  const stack: number[] = [];
+  const covered = new Uint8Array(width * height);
   let regions = 0;
-  for (let start = 0; start < n; start++) {
-    if (seen[start] || probability[start]! <= binary) continue;
-    let count = 0;
-    let sum = 0;
-    let x0 = width;
-    let y0 = height;
-    let x1 = 0;
-    let y1 = 0;
-    seen[start] = 1;
-    stack.push(start);
-    while (stack.length) {
-      const i = stack.pop()!;
-      const x = i % width;
-      const y = (i - x) / width;
-      count++;
-      sum += probability[i]!;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-      if (x > 0) visit(i - 1);
-      if (x < width - 1) visit(i + 1);
-      if (y > 0) visit(i - width);
-      if (y < height - 1) visit(i + width);
-    }
+  for (const { count, sum, x0, y0, x1, y1 } of connectedRegions(width, height, (i) => probability[i]! > binary, (i) => probability[i]!)) {
     if (count < minPixels || sum / count < region) continue;
     const w = x1 - x0 + 1;
     const h = y1 - y0 + 1;
@@ -60,15 +34,7 @@ export function textEvidence(probability: ArrayLike<number>, width: number, heig
     for (let y = gy0; y <= gy1; y++) covered.fill(1, y * width + gx0, y * width + gx1 + 1);
     regions++;
   }
-
-  function visit(j: number): void {
-    if (!seen[j] && probability[j]! > binary) {
-      seen[j] = 1;
-      stack.push(j);
-    }
-  }
-
   let area = 0;
-  for (let i = 0; i < n; i++) area += covered[i]!;
-  return { regions, coverage: area / n };
+  for (let i = 0; i < covered.length; i++) area += covered[i]!;
+  return { regions, coverage: area / covered.length };
 }
